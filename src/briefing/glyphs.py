@@ -1,0 +1,57 @@
+"""Glyph coverage: every character that will be set exists in the face that sets it."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import fonts
+from .errors import Problem
+from .model import Brief, LoadedBrief, ReportSettings
+from .yamldoc import field_name
+
+
+def _texts(brief: Brief) -> Iterator[tuple[tuple, str, str]]:
+    """(path, text, face) for every string of a brief that is printed."""
+    yield ("province",), brief.province, fonts.SERIF
+    for i, region in enumerate(brief.regions):
+        yield ("regions", i), region, fonts.SERIF
+    yield ("period",), brief.period, fonts.SERIF
+    yield ("title",), brief.title, fonts.SERIF_BOLD
+    yield ("lead",), brief.lead, fonts.KAI
+    for i, metric in enumerate(brief.metrics):
+        yield ("metrics", i, "unit"), metric.unit, fonts.SANS_BOLD
+        for key in ("label", "as_of"):
+            yield ("metrics", i, key), getattr(metric, key), fonts.SERIF
+    for i, section in enumerate(brief.sections):
+        yield ("sections", i, "heading"), section.heading, fonts.SANS_BOLD
+        if section.period:
+            yield ("sections", i, "period"), section.period, fonts.SANS_BOLD
+        for j, point in enumerate(section.points):
+            yield ("sections", i, "points", j, "text"), point.text, fonts.SERIF
+    for i, source in enumerate(brief.sources):
+        yield ("sources", i, "title"), source.title, fonts.SERIF
+        if source.publisher:
+            yield ("sources", i, "publisher"), source.publisher, fonts.SERIF
+
+
+def missing_glyphs(loaded: LoadedBrief) -> list[Problem]:
+    """One problem per character a face cannot draw (ReportLab would silently draw nothing)."""
+    faces = fonts.register()
+    problems = []
+    for path, text, face in _texts(loaded.brief):
+        for ch in faces.missing(face, text):
+            line, column = loaded.doc.position(path)
+            problems.append(Problem(
+                loaded.doc.file, line, column, field_name(path),
+                f"character {ch!r} (U+{ord(ch):04X}) is not in the font {fonts.FACE_DESCRIPTIONS[face]}; "
+                "replace it (the fonts cover GB 2312 and 通用规范汉字表)"))
+    return problems
+
+
+def missing_in_settings(settings: ReportSettings, file: str) -> list[Problem]:
+    faces = fonts.register()
+    problems = []
+    for key, face in (("name", fonts.SERIF_BOLD), ("title", fonts.SERIF_BOLD), ("unit", fonts.SERIF)):
+        for ch in faces.missing(face, getattr(settings, key)):
+            problems.append(Problem(file, None, None, key, f"character {ch!r} (U+{ord(ch):04X}) is not in the "
+                                    f"font {fonts.FACE_DESCRIPTIONS[face]}"))
+    return problems

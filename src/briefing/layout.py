@@ -1,0 +1,229 @@
+"""Lay a brief out as one A4 page of a 简报: flowables, sizes, and the fit to exactly one page."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import HRFlowable
+
+from . import fonts, linebreak
+from .errors import BriefError
+from .model import Brief, LoadedBrief, ReportSettings
+from .provenance import printed_figure
+
+RED = HexColor("#C8161D")
+INK = HexColor("#1A1A1A")
+GREY = HexColor("#5A5A5A")
+TILE_FILL = HexColor("#F5F1EE")
+
+CHINESE_ORDINALS = "一二三四五六七八九十"
+BODY_SIZES = (14.0, 13.5, 13.0, 12.5, 12.0, 11.5, 11.0, 10.5)  # pt; 三号 (16) is the upper bound, 五号 the floor
+_FIT_SLACK = 1.0  # pt kept free so rounding inside ReportLab's frame never pushes the last line over
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Paper and margins (GB/T 9704: 37/28/26/35 mm top/left/right/bottom, type area 156 × 225 mm)."""
+
+    size: tuple[float, float] = A4
+    top: float = 37 * mm
+    left: float = 28 * mm
+    right: float = 26 * mm
+    bottom: float = 35 * mm
+
+    @property
+    def width(self) -> float:
+        return self.size[0] - self.left - self.right
+
+    @property
+    def height(self) -> float:
+        return self.size[1] - self.top - self.bottom
+
+
+@dataclass(frozen=True)
+class BriefPage:
+    """One brief laid out: the flowables of its page and the body size it needed."""
+
+    stem: str
+    brief: Brief
+    flowables: list[Flowable]
+    body_size: float
+    used_height: float
+
+
+def markup(text: str) -> str:
+    """Brief text made safe for Paragraph markup: every <, > and & prints literally."""
+    return escape(text)
+
+
+@dataclass(frozen=True)
+class Styles:
+    body_size: float
+    name: ParagraphStyle
+    issue: ParagraphStyle
+    meta_left: ParagraphStyle
+    meta_right: ParagraphStyle
+    title: ParagraphStyle
+    lead: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    figure: ParagraphStyle
+    tile_label: ParagraphStyle
+    tile_note: ParagraphStyle
+    sources: ParagraphStyle
+
+
+def styles_for(body: float) -> Styles:
+    """Every style of the page, derived from the body size so the page shrinks as one."""
+    leading = body * (1.45 + 0.2 * (body - BODY_SIZES[-1]) / (BODY_SIZES[0] - BODY_SIZES[-1]))
+
+    def style(name: str, font: str, size: float, lead: float, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=lead, wordWrap="CJK",
+                              textColor=kw.pop("textColor", INK), **kw)
+
+    title_size = max(16.0, min(22.0, body * 1.6))
+    small = max(8.0, body * 0.72)
+    return Styles(
+        body_size=body,
+        name=style("name", fonts.SERIF_BOLD, 32, 36, alignment=TA_CENTER, textColor=RED),
+        issue=style("issue", fonts.SERIF, 14, 18, alignment=TA_CENTER, spaceBefore=2),
+        meta_left=style("meta_left", fonts.SERIF, 12, 16, alignment=TA_LEFT),
+        meta_right=style("meta_right", fonts.SERIF, 12, 16, alignment=TA_RIGHT),
+        title=style("title", fonts.SERIF_BOLD, title_size, title_size * 1.35, alignment=TA_CENTER,
+                    spaceBefore=body * 0.9, spaceAfter=body * 0.6),
+        lead=style("lead", fonts.KAI, body, leading, firstLineIndent=2 * body, spaceAfter=body * 0.6),
+        heading=style("heading", fonts.SANS_BOLD, body, leading, spaceBefore=body * 0.45, spaceAfter=body * 0.05),
+        body=style("body", fonts.SERIF, body, leading, firstLineIndent=2 * body),
+        figure=style("figure", fonts.SANS_BOLD, body * 1.7, body * 1.75, alignment=TA_CENTER, textColor=RED),
+        tile_label=style("tile_label", fonts.SERIF, small * 1.1, small * 1.45, alignment=TA_CENTER),
+        tile_note=style("tile_note", fonts.SERIF, small, small * 1.35, alignment=TA_CENTER, textColor=GREY),
+        sources=style("sources", fonts.SERIF, small, small * 1.45, textColor=GREY),
+    )
+
+
+def _marker(number: int, size: float) -> str:
+    return f'<font size="{size * 0.62:.2f}"><super>[{number}]</super></font>'
+
+
+def masthead(settings: ReportSettings, st: Styles, width: float) -> list[Flowable]:
+    """The red 报头: briefing name, issue, compiling unit and date, red rule."""
+    meta = Table([[Paragraph(markup(settings.unit), st.meta_left),
+                   Paragraph(markup(settings.date_label), st.meta_right)]],
+                 colWidths=[width * 0.6, width * 0.4], hAlign="LEFT")
+    meta.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                              ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    return [
+        Paragraph(markup(settings.name), st.name),
+        Paragraph(markup(settings.issue_label), st.issue),
+        Spacer(1, 3),
+        meta,
+        HRFlowable(width="100%", thickness=1.6, color=RED, spaceBefore=3, spaceAfter=0),
+    ]
+
+
+def metric_tiles(brief: Brief, st: Styles, width: float) -> Table:
+    """The row(s) of headline figures: big number, unit, label, as-of and source marker."""
+    cells = []
+    for metric in brief.metrics:
+        figure = printed_figure(metric)
+        match = re.search(r"\d+(?:\.\d+)?", figure)
+        assert match is not None
+        before, number, after = figure[: match.start()], match.group(), figure[match.end():]
+        unit_size = st.body_size * 0.85
+        figure_markup = (f'<font size="{unit_size:.2f}">{markup(before)}</font>' if before else "") + \
+            markup(number) + (f'<font size="{unit_size:.2f}">{markup(after)}</font>' if after else "")
+        note = markup(metric.as_of) + _marker(brief.source_number(metric.source), st.tile_note.fontSize)
+        cells.append([Paragraph(figure_markup, st.figure), Paragraph(markup(metric.label), st.tile_label),
+                      Paragraph(note, st.tile_note)])
+    columns = len(cells) if len(cells) <= 4 else (len(cells) + 1) // 2
+    rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]
+    rows[-1] = rows[-1] + [""] * (columns - len(rows[-1]))
+    gap = 4.0
+    table = Table(rows, colWidths=[width / columns] * columns, hAlign="CENTER",
+                  spaceBefore=st.body_size * 0.2, spaceAfter=st.body_size * 0.3)
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+             ("RIGHTPADDING", (0, 0), (-1, -1), 3), ("TOPPADDING", (0, 0), (-1, -1), 3),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if cell != "":
+                style += [("BACKGROUND", (c, r), (c, r), TILE_FILL), ("LINEABOVE", (c, r), (c, r), 1.2, RED)]
+    style += [("LINEAFTER", (0, 0), (-2, -1), gap, white), ("LINEBELOW", (0, 0), (-1, -2), gap, white)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def section_flowables(brief: Brief, st: Styles) -> list[Flowable]:
+    out: list[Flowable] = []
+    for index, section in enumerate(brief.sections):
+        heading = f"{CHINESE_ORDINALS[index]}、{section.heading}"
+        if section.period:
+            heading += f"（{section.period}）"
+        out.append(Paragraph(markup(heading), st.heading))
+        text = "".join(markup(point.text) + _marker(brief.source_number(point.source), st.body_size)
+                       for point in section.points)
+        out.append(Paragraph(text, st.body))
+    return out
+
+
+def source_line(brief: Brief) -> str:
+    """The footer's source list, e.g. ``[1] 安徽商报《…》，2019年9月7日``."""
+    parts = []
+    for number, source in enumerate(brief.sources, 1):
+        text = f"[{number}] " + (source.publisher or "") + f"《{source.title}》"
+        if source.date:
+            text += f"，{source.date.year}年{source.date.month}月{source.date.day}日"
+        parts.append(text)
+    return "资料来源：" + "；".join(parts) + "。"
+
+
+def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: float) -> tuple[list[Flowable], list[Flowable]]:
+    """The page's flowables, split into the main flow and the footer that sits at the bottom."""
+    regions = "、".join(brief.regions)
+    subtitle = f"{brief.province}对口支援{regions}（{brief.period}）"
+    main = masthead(settings, st, width) + [
+        Paragraph(markup(brief.title), st.title),
+        Paragraph(markup(subtitle), ParagraphStyle("subtitle", parent=st.tile_label, spaceAfter=st.body_size * 0.6,
+                                                   fontSize=st.body_size * 0.85, leading=st.body_size * 1.2)),
+        Paragraph(markup(brief.lead), st.lead),
+        metric_tiles(brief, st, width),
+    ] + section_flowables(brief, st)
+    footer = [HRFlowable(width="100%", thickness=0.5, color=GREY, spaceBefore=4, spaceAfter=3),
+              Paragraph(markup(source_line(brief)), st.sources)]
+    return main, footer
+
+
+def measure(flowables: list[Flowable], width: float, height: float) -> float:
+    """Height the flowables take stacked in a frame (an upper bound: frame tops drop spaceBefore)."""
+    total = 0.0
+    for flowable in flowables:
+        _, h = flowable.wrap(width, height)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> BriefPage:
+    """Lay the brief out on one page at the largest body size that fits; never cut text."""
+    fonts.register()
+    linebreak.install()
+    width, height = geometry.width, geometry.height
+    overflow = 0.0
+    for body in BODY_SIZES:
+        st = styles_for(body)
+        main, footer = page_flowables(loaded.brief, settings, st, width)
+        used = measure(main, width, height) + measure(footer, width, height)
+        if used <= height - _FIT_SLACK:
+            filler = Spacer(1, height - _FIT_SLACK - used)
+            return BriefPage(loaded.stem, loaded.brief, main + [filler] + footer, body, used)
+        overflow = used - (height - _FIT_SLACK)
+    raise BriefError.single(
+        loaded.doc.file, f"does not fit on one page even at {BODY_SIZES[-1]} pt body text: "
+        f"{overflow / mm:.0f} mm ({overflow:.0f} pt) too long; shorten the lead, points or metrics")

@@ -1,0 +1,100 @@
+"""Chinese line breaking (GB/T 15834-2011 §5.1) for ReportLab's CJK wrapping.
+
+ReportLab 5.1 lets ，；：！？》… start a line and 《（“ end one. ``install()`` replaces its two CJK
+splitters (``textsplit.dumbSplit`` for single-style paragraphs, ``paragraph.cjkFragSplit`` for
+paragraphs with inline markup) with versions that push the previous character down to the next
+line whenever a break would put a closing mark first or an opening mark last. Runs of digits and
+Latin letters are kept whole, as ReportLab does.
+"""
+from __future__ import annotations
+
+from unicodedata import category
+
+from reportlab.lib import textsplit
+from reportlab.platypus import paragraph
+from reportlab.rl_config import _FUZZ
+
+NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕〉〗…—·％‰℃!),.:;?]}") | frozenset(textsplit.ALL_CANNOT_START)
+NO_LINE_END = frozenset("“‘（《「『【〔〈〖([{") | frozenset(textsplit.ALL_CANNOT_END)
+
+
+def _is_wide(ch: str) -> bool:
+    return ord(ch) >= 0x3000
+
+
+def _latin_run_start(chars: list[str] | str, start: int, i: int) -> int:
+    """Where the Latin/digit run ending before ``i`` begins (not before the line's middle)."""
+    for j in range(i - 1, (start + i) >> 1, -1):
+        if category(chars[j]) == "Zs" or _is_wide(chars[j]):
+            return j + 1
+    return i - 1
+
+
+def break_index(chars: list[str] | str, start: int, i: int) -> int:
+    """``chars[start:i]`` overflowed the line: the index of the next line's first character."""
+    b = _latin_run_start(chars, start, i) if not _is_wide(chars[i - 1]) else i - 1
+    if b <= start:
+        b = start + 1
+    j = b
+    while start + 1 < j < len(chars) and (chars[j] in NO_LINE_START or chars[j - 1] in NO_LINE_END):
+        j -= 1
+    return j if j > start + 1 or b == start + 1 else b
+
+
+def dumb_split(word, widths, maxWidths):  # noqa: N803 - ReportLab's signature
+    if not isinstance(maxWidths, (list, tuple)):
+        maxWidths = [maxWidths]
+    lines, i, used, start, max_width = [], 0, 0, 0, maxWidths[0]
+    while i < len(word):
+        used += widths[i]
+        i += 1
+        if used > max_width + _FUZZ:
+            b = break_index(word, start, i)
+            lines.append([max_width - sum(widths[start:b]), word[start:b].strip()])
+            max_width = maxWidths[min(len(lines), len(maxWidths) - 1)]
+            start = i = b
+            used = 0
+    if start < len(word):
+        lines.append([max_width - sum(widths[start:]), word[start:]])
+    return lines
+
+
+def cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):  # noqa: N803 - ReportLab's signature
+    units = []
+    for frag in frags:
+        text = frag.text.decode(encoding) if isinstance(frag.text, bytes) else frag.text
+        units.extend([paragraph.cjkU(t, frag, encoding) for t in text] if text
+                     else [paragraph.cjkU(text, frag, encoding)])
+
+    def width(unit, max_width):
+        w = unit.width
+        if hasattr(w, "normalizedValue"):
+            w._normalizer = max_width
+            w = w.normalizedValue(max_width)
+        return w
+
+    chars = [str(u) or "\0" for u in units]
+    lines, i, used, start, max_width = [], 0, 0, 0, maxWidths[0]
+    while i < len(units):
+        unit = units[i]
+        i += 1
+        used += width(unit, max_width)
+        line_break = hasattr(unit.frag, "lineBreak")
+        if (used > max_width + _FUZZ and used > 0) or line_break:
+            b = i if line_break else break_index(chars, start, i)
+            w = sum(width(u, max_width) for u in units[start:b])
+            lines.append(paragraph.makeCJKParaLine(units[start:b], max_width, w, max_width - w, line_break,
+                                                   calcBounds))
+            max_width = maxWidths[min(len(lines), len(maxWidths) - 1)]
+            start = i = b
+            used = 0
+    if start < len(units):
+        w = sum(width(u, max_width) for u in units[start:])
+        lines.append(paragraph.makeCJKParaLine(units[start:], max_width, w, max_width - w, False, calcBounds))
+    return paragraph.ParaLines(kind=1, lines=lines)
+
+
+def install() -> None:
+    """Make ReportLab's CJK wrapping follow GB/T 15834 (idempotent)."""
+    textsplit.dumbSplit = dumb_split
+    paragraph.cjkFragSplit = cjk_frag_split

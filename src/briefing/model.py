@@ -1,0 +1,222 @@
+"""The brief: its typed model, and loading a YAML file into it with positioned errors."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import yamldoc
+from .errors import BriefError, Problem
+
+
+class Kind(str, Enum):
+    """Stable keys that make metrics of different provinces comparable."""
+
+    funding = "funding"
+    projects = "projects"
+    jobs = "jobs"
+    sales = "sales"
+    sales_volume = "sales_volume"
+    talent = "talent"
+    trained = "trained"
+    enterprises = "enterprises"
+    beneficiaries = "beneficiaries"
+    facilities = "facilities"
+
+
+KIND_NAMES: dict[Kind, str] = {
+    Kind.funding: "援疆资金", Kind.projects: "援建项目", Kind.jobs: "带动就业", Kind.sales: "消费帮扶销售额",
+    Kind.sales_volume: "消费帮扶销量", Kind.talent: "选派人才", Kind.trained: "培训人数",
+    Kind.enterprises: "引进企业", Kind.beneficiaries: "受益群众", Kind.facilities: "建成设施",
+}
+
+Qualifier = Literal["多", "余", "以上", "近", "约", "左右"]
+
+
+def _text(max_length: int, zh: str, en: str) -> object:
+    return Field(min_length=1, max_length=max_length, description=f"{zh} / {en}")
+
+
+Text = str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Metric(_Strict):
+    """A headline figure, with the verbatim phrase of the source that states it."""
+
+    kind: Kind = Field(strict=False, description="可比较的指标类别 / comparable kind of figure")
+    label: Annotated[Text, _text(12, "指标名称", "label printed on the tile")]
+    value: Annotated[int | float, Field(ge=0, lt=1e12, description="数值（按来源原文） / value as the source states it")]
+    unit: Annotated[Text, _text(6, "单位，如 亿元、万吨、人", "unit as in the source")]
+    qualifier: Qualifier | None = Field(default=None, description="约数词：多、余、以上、近、约、左右 / qualifier")
+    as_of: Annotated[Text, _text(20, "截至时间或统计期", "as-of date or period")]
+    source: Annotated[Text, _text(12, "来源编号（sources 中的 id）", "id of a source")]
+    quote: Annotated[Text, _text(80, "来源原文中陈述该数字的短语（逐字）", "verbatim phrase of the source stating it")]
+
+
+class Point(_Strict):
+    text: Annotated[Text, _text(300, "要点（自己的话）", "one point, in your own words")]
+    source: Annotated[Text, _text(12, "来源编号", "id of a source")]
+
+
+class Section(_Strict):
+    heading: Annotated[Text, _text(16, "小标题", "section heading")]
+    period: Annotated[Text | None, Field(default=None, max_length=20,
+                                         description="本节时期（与全文不同时） / period, when it differs")]
+    points: Annotated[list[Point], Field(min_length=1, max_length=6, description="要点 / points")]
+
+
+class Source(_Strict):
+    id: Annotated[Text, Field(pattern=r"^[A-Za-z0-9_-]{1,12}$", description="来源编号 / short id")]
+    file: Annotated[Text, Field(pattern=r"^[^/\\]{1,120}$", description="seeds/ 中的文件名 / file name in seeds/")]
+    title: Annotated[Text, _text(80, "文章标题", "headline")]
+    publisher: Annotated[Text | None, Field(default=None, max_length=40, description="发布者 / publisher")]
+    date: Annotated[dt.date | None, Field(default=None, strict=False, description="发布日期 / publication date")]
+
+
+class Brief(_Strict):
+    """One province's aid work, summarised from its source articles."""
+
+    province: Annotated[Text, _text(10, "省市简称，如 安徽", "province as printed")]
+    regions: Annotated[list[Annotated[Text, _text(20, "受援地", "paired region")]],
+                       Field(min_length=1, max_length=6, description="受援地区 / paired regions")]
+    period: Annotated[Text, _text(30, "时期", "period covered")]
+    title: Annotated[Text, _text(40, "标题", "title")]
+    lead: Annotated[Text, _text(400, "导语", "lead paragraph")]
+    metrics: Annotated[list[Metric], Field(min_length=1, max_length=6, description="核心数据 / headline figures")]
+    sections: Annotated[list[Section], Field(min_length=1, max_length=6, description="分节要点 / sections")]
+    sources: Annotated[list[Source], Field(min_length=1, max_length=8, description="来源 / source documents")]
+
+    def source_number(self, source_id: str) -> int:
+        """1-based number of a source, as printed in the footnote markers."""
+        return next(i for i, s in enumerate(self.sources, 1) if s.id == source_id)
+
+
+@dataclass(frozen=True)
+class LoadedBrief:
+    """A valid brief and the file it came from."""
+
+    stem: str
+    path: Path
+    doc: yamldoc.YamlDoc
+    brief: Brief
+
+
+def validate(doc: yamldoc.YamlDoc, model: type[BaseModel]) -> BaseModel:
+    """Validate parsed YAML into ``model``; every problem names file, line, column and field."""
+    if not isinstance(doc.data, dict):
+        raise BriefError.single(doc.file, "the file must be a mapping of fields (key: value)", 1, 1)
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False):
+            loc = tuple(item["loc"])
+            # a union reports each branch as an extra path part (e.g. "int", "float"): drop it
+            while loc and isinstance(loc[-1], str) and loc[:-1] in doc.marks and loc not in doc.marks \
+                    and item["type"] != "extra_forbidden" and item["type"] != "missing":
+                loc = loc[:-1]
+            line, column = doc.position(loc)
+            problems.append(Problem(doc.file, line, column, yamldoc.field_name(loc), _message(item)))
+        raise BriefError(_unique(problems)) from None
+
+
+def _message(item: dict) -> str:
+    kind, message = item["type"], item["msg"]
+    if kind == "extra_forbidden":
+        return "unknown field; check its spelling (see schema/brief.schema.json)"
+    if kind == "missing":
+        return "this required field is missing"
+    if kind == "string_type":
+        found = type(item["input"]).__name__
+        return f"expected text, got {found} {item['input']!r}; put it in quotes"
+    return message
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for problem in problems:
+        key = (problem.line, problem.column, problem.field)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
+
+
+def cross_check(doc: yamldoc.YamlDoc, brief: Brief) -> list[Problem]:
+    """References inside a brief: source ids are unique and every cited id exists."""
+    problems = []
+
+    def problem(path: tuple, message: str) -> None:
+        line, column = doc.position(path)
+        problems.append(Problem(doc.file, line, column, yamldoc.field_name(path), message))
+
+    ids = [source.id for source in brief.sources]
+    for index, source in enumerate(brief.sources):
+        if ids.index(source.id) != index:
+            problem(("sources", index, "id"), f"source id {source.id!r} is used twice")
+    known = ", ".join(ids)
+    for index, metric in enumerate(brief.metrics):
+        if metric.source not in ids:
+            problem(("metrics", index, "source"), f"no source with id {metric.source!r} (known: {known})")
+    for s_index, section in enumerate(brief.sections):
+        for p_index, point in enumerate(section.points):
+            if point.source not in ids:
+                problem(("sections", s_index, "points", p_index, "source"),
+                        f"no source with id {point.source!r} (known: {known})")
+    return problems
+
+
+def load_brief(path: Path, display: str | None = None) -> LoadedBrief:
+    """Read, parse and validate one brief file; raise ``BriefError`` on any problem."""
+    doc = yamldoc.load(path, display)
+    brief = validate(doc, Brief)
+    assert isinstance(brief, Brief)
+    problems = cross_check(doc, brief)
+    if problems:
+        raise BriefError(problems)
+    return LoadedBrief(path.stem, path, doc, brief)
+
+
+class Distribution(_Strict):
+    """The 报/送/发 lines of a 简报's 报尾."""
+
+    report_to: Annotated[Text | None, Field(default=None, alias="报", max_length=120, description="报：上级机关")]
+    send_to: Annotated[Text | None, Field(default=None, alias="送", max_length=120, description="送：平级单位")]
+    issue_to: Annotated[Text | None, Field(default=None, alias="发", max_length=120, description="发：下级单位")]
+
+
+class ReportSettings(_Strict):
+    """What every page of one issue shares: the red header's name, issue, unit and date."""
+
+    name: Annotated[Text, _text(16, "简报名称（红色报头）", "briefing name in the red header")] = "对口援疆工作简报"
+    title: Annotated[Text, _text(30, "汇编标题", "title of the combined report")] = "对口援疆工作简报汇编"
+    unit: Annotated[Text, _text(30, "编印单位", "compiling unit")]
+    issue: Annotated[int, Field(ge=1, le=999, description="期号 / issue number")]
+    date: Annotated[dt.date, Field(strict=False, description="印发日期，也是 PDF 的日期 / date printed and in the PDF")]
+    distribution: Distribution | None = Field(default=None, description="报尾：报、送、发 / distribution lines")
+
+    @property
+    def issue_label(self) -> str:
+        return f"{self.date.year}年第{self.issue}期"
+
+    @property
+    def date_label(self) -> str:
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+
+
+SETTINGS_FILE = "report.yaml"
+
+
+def load_settings(path: Path, display: str | None = None) -> ReportSettings:
+    doc = yamldoc.load(path, display)
+    settings = validate(doc, ReportSettings)
+    assert isinstance(settings, ReportSettings)
+    return settings

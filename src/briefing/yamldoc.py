@@ -1,0 +1,158 @@
+"""Read a YAML file into plain Python values plus the line and column of every value.
+
+Stricter than ``yaml.safe_load``: duplicate keys, non-text keys, merge keys, custom tags and
+oversized documents are errors; ``yes/no/on/off`` stay text (only ``true``/``false`` are booleans).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import BriefError
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_NODES = 20_000  # far above any brief; stops alias "bombs" before they expand
+
+Path_ = tuple[str | int, ...]
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
+    """SafeLoader whose booleans are YAML 1.2's (true/false only)."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A parsed YAML document: its value and where each part of it is."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]]
+
+    def position(self, path: Path_) -> tuple[int | None, int | None]:
+        """Line and column (1-based) of the value at ``path``, or of its nearest parent."""
+        while True:
+            if path in self.marks:
+                return self.marks[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+
+def field_name(path: Path_) -> str:
+    """``("metrics", 2, "value")`` → ``metrics[2].value``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise BriefError.single(display, f"cannot read the file: {error.strerror}") from None
+    if size > max_bytes:
+        raise BriefError.single(
+            display, f"the file is {size // 1024} KB, over the {max_bytes // 1024} KB limit for a brief")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = " It looks like GBK/GB 18030: re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)."
+        except UnicodeDecodeError:
+            pass
+        raise BriefError.single(display, f"the file is not valid UTF-8 (byte {error.start}).{hint}", line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def parse(text: str, display: str) -> YamlDoc:
+    """Parse one YAML document held in ``text``; ``display`` names the file in errors."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = error.problem or error.context or "invalid YAML"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise BriefError.single(display, f"not valid YAML: {what}", line, column) from None
+    except yaml.YAMLError as error:
+        raise BriefError.single(display, f"not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise BriefError.single(display, "the file is empty", 1, 1)
+    marks: dict[Path_, tuple[int, int]] = {}
+    budget = [MAX_NODES]
+    data = _construct(loader, node, (), marks, display, budget)
+    return YamlDoc(display, data, marks)
+
+
+def load(path: Path, display: str | None = None) -> YamlDoc:
+    display = display or str(path)
+    return parse(read_text(path, display), display)
+
+
+def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]],
+               display: str, budget: list[int]) -> Any:
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise BriefError.single(display, f"the document has more than {MAX_NODES} values "
+                                "(YAML aliases expanding?)", line, column, field_name(path))
+    marks[path] = (line, column)
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _SCALAR_TAGS:
+            raise BriefError.single(display, f"tag {node.tag!r} is not allowed; write plain text, numbers "
+                                    "or dates", line, column, field_name(path))
+        try:
+            return loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as error:
+            raise BriefError.single(display, f"cannot read this value: {error}", line, column,
+                                    field_name(path)) from None
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise BriefError.single(display, f"tag {node.tag!r} is not allowed", line, column, field_name(path))
+        return [_construct(loader, item, path + (index,), marks, display, budget)
+                for index, item in enumerate(node.value)]
+    if node.tag != "tag:yaml.org,2002:map":
+        raise BriefError.single(display, f"tag {node.tag!r} is not allowed", line, column, field_name(path))
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise BriefError.single(display, "merge keys (<<) are not supported; write the fields out",
+                                    key_line, key_column, field_name(path))
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            raise BriefError.single(display, "keys must be plain text", key_line, key_column, field_name(path))
+        key = key_node.value
+        if key in mapping:
+            first = marks.get(path + (key,), (None, None))[0]
+            raise BriefError.single(display, f"duplicate key {key!r} (first given on line {first}); "
+                                    "YAML would silently keep only the last", key_line, key_column,
+                                    field_name(path + (key,)))
+        mapping[key] = _construct(loader, value_node, path + (key,), marks, display, budget)
+        if value_node.start_mark.line != key_node.start_mark.line:  # a block value: point at its key
+            marks[path + (key,)] = (key_line, key_column)
+    return mapping
