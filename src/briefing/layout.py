@@ -108,6 +108,11 @@ def styles_for(body: float) -> Styles:
     )
 
 
+def table_style(commands: list[tuple]) -> TableStyle:
+    """A TableStyle whose default font is ours: ReportLab would otherwise select (unembedded) Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SERIF), *commands])
+
+
 def _marker(number: int, size: float) -> str:
     return f'<font size="{size * 0.62:.2f}"><super>[{number}]</super></font>'
 
@@ -117,9 +122,9 @@ def masthead(settings: ReportSettings, st: Styles, width: float) -> list[Flowabl
     meta = Table([[Paragraph(markup(settings.unit), st.meta_left),
                    Paragraph(markup(settings.date_label), st.meta_right)]],
                  colWidths=[width * 0.6, width * 0.4], hAlign="LEFT")
-    meta.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                              ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    meta.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
     return [
         Paragraph(markup(settings.name), st.name),
         Paragraph(markup(settings.issue_label), st.issue),
@@ -157,7 +162,7 @@ def metric_tiles(brief: Brief, st: Styles, width: float) -> Table:
             if cell != "":
                 style += [("BACKGROUND", (c, r), (c, r), TILE_FILL), ("LINEABOVE", (c, r), (c, r), 1.2, RED)]
     style += [("LINEAFTER", (0, 0), (-2, -1), gap, white), ("LINEBELOW", (0, 0), (-1, -2), gap, white)]
-    table.setStyle(TableStyle(style))
+    table.setStyle(table_style(style))
     return table
 
 

@@ -14,6 +14,8 @@ from reportlab.lib import textsplit
 from reportlab.platypus import paragraph
 from reportlab.rl_config import _FUZZ
 
+ORIGINAL = (textsplit.dumbSplit, paragraph.cjkFragSplit)  # ReportLab's own, kept for tests and comparison
+
 NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕〉〗…—·％‰℃!),.:;?]}") | frozenset(textsplit.ALL_CANNOT_START)
 NO_LINE_END = frozenset("“‘（《「『【〔〈〖([{") | frozenset(textsplit.ALL_CANNOT_END)
 

@@ -134,6 +134,8 @@ def _message(item: dict) -> str:
         return "unknown field; check its spelling (see schema/brief.schema.json)"
     if kind == "missing":
         return "this required field is missing"
+    if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
+        return f"expected a number, got {type(item['input']).__name__} {item['input']!r}"
     if kind == "string_type":
         found = type(item["input"]).__name__
         return f"expected text, got {found} {item['input']!r}; put it in quotes"

@@ -79,6 +79,6 @@ def check(loaded: LoadedBrief, seeds_dir: Path) -> list[Problem]:
         if figure_in(metric, metric.quote) is None:
             stated = ", ".join(_NUMBER.findall(squeeze(metric.quote))) or "no number"
             problem(("metrics", index, "value"),
-                    f"{figure_forms(metric)[0]} is not what the quote states (it has {stated}): "
-                    f"quote {metric.quote!r}")
+                    f"{format_number(metric.value)} {metric.unit}{' (' + metric.qualifier + ')' if metric.qualifier else ''}"
+                    f" does not match the quote, which states {stated}: {metric.quote!r}")
     return problems

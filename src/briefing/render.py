@@ -6,16 +6,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, \
-    TableStyle
-from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table
 
 from . import fonts
-from .layout import GREY, INK, RED, BriefPage, PageGeometry, markup, masthead, styles_for
+from .layout import GREY, INK, BriefPage, PageGeometry, markup, masthead, styles_for, table_style
 from .model import ReportSettings
 
 PAGE_NUMBER_SIZE = 14.0  # 4号
@@ -124,8 +121,8 @@ def contents(pages: list[BriefPage], settings: ReportSettings, geometry: PageGeo
         rows.append([Paragraph(f'<a href="#{page.stem}">{markup(label)}</a>', entry),
                      Paragraph(f'<a href="#{page.stem}">{first_page + offset}</a>', number)])
     table = Table(rows, colWidths=[geometry.width - 40, 40])
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, GREY), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(table_style([("LINEBELOW", (0, 0), (-1, -1), 0.4, GREY), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return [Paragraph("目　录".replace("　", "&nbsp;&nbsp;&nbsp;"), heading), table]
 
 

@@ -153,6 +153,5 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tup
                                     "YAML would silently keep only the last", key_line, key_column,
                                     field_name(path + (key,)))
         mapping[key] = _construct(loader, value_node, path + (key,), marks, display, budget)
-        if value_node.start_mark.line != key_node.start_mark.line:  # a block value: point at its key
-            marks[path + (key,)] = (key_line, key_column)
+        marks[path + (key,)] = (key_line, key_column)  # a field's problems point at its key
     return mapping

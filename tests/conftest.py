@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from briefing.build import build, discover
+
+ROOT = Path(__file__).resolve().parents[1]
+BRIEFS = ROOT / "briefs"
+SEEDS = ROOT / "seeds"
+STEMS = ["anhui", "shanghai", "zhejiang"]
+
+
+def page_texts(pdf_path: Path) -> list[str]:
+    """Text of every page, read back with pdfium (independent of ReportLab)."""
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed briefs built once into a temporary out/ folder."""
+    out = tmp_path_factory.mktemp("out")
+    result = build(discover(BRIEFS), out, BRIEFS / "report.yaml", SEEDS)
+    assert result.ok, [str(e) for e in result.errors]
+    return out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of briefs/ and seeds/ to edit, with an empty out/."""
+    shutil.copytree(BRIEFS, tmp_path / "briefs")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "out").mkdir()
+    return tmp_path

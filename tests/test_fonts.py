@@ -1,0 +1,36 @@
+"""The shipped fonts: TrueType outlines, within budget, unchanged, covering every seed character."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from fontTools.ttLib import TTFont as FontToolsFont
+
+from briefing import fonts
+from conftest import ROOT
+
+
+def test_fonts_within_budget_and_match_their_checksums() -> None:
+    folder = ROOT / "fonts"
+    assert sum(p.stat().st_size for p in folder.iterdir()) <= 20 * 1024 * 1024
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    assert (folder / "OFL-1.1.txt").read_text().count("SIL OPEN FONT LICENSE Version 1.1") >= 1
+
+
+def test_every_face_is_truetype_with_the_charset() -> None:
+    charset = {ord(c) for c in (ROOT / "fonts" / "charset.txt").read_text(encoding="utf-8")}
+    for filename in fonts.FACE_FILES.values():
+        font = FontToolsFont(ROOT / "fonts" / filename)
+        assert "glyf" in font and "CFF " not in font, filename
+        cmap = set(font.getBestCmap())
+        assert len(cmap & charset) / len(charset) > 0.95, filename
+
+
+def test_every_seed_hanzi_is_covered() -> None:
+    faces = fonts.register()
+    seeds = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt"))
+    hanzi = "".join(ch for ch in set(seeds) if "\u4e00" <= ch <= "\u9fff")
+    for face in fonts.FACE_FILES:
+        assert faces.missing(face, hanzi) == [], face

@@ -1,0 +1,116 @@
+"""The built PDFs read back with independent readers: pages, fonts, text, bookmarks, determinism."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from briefing.build import build, discover
+from briefing.model import load_brief
+from conftest import BRIEFS, SEEDS, STEMS, page_texts, squeeze
+
+
+def brief_strings(stem: str) -> list[str]:
+    """Every string of a brief that must appear on its page."""
+    brief = load_brief(BRIEFS / f"{stem}.yaml").brief
+    strings = [brief.province, brief.period, brief.title, brief.lead, *brief.regions]
+    for metric in brief.metrics:
+        strings += [metric.label, metric.as_of]
+    for section in brief.sections:
+        strings.append(section.heading)
+        strings += [point.text for point in section.points]
+    for source in brief.sources:
+        strings.append(source.title)
+    return strings
+
+
+def test_outputs_written(built: Path) -> None:
+    assert sorted(p.name for p in built.glob("*.pdf")) == ["anhui.pdf", "combined.pdf", "shanghai.pdf",
+                                                           "zhejiang.pdf"]
+    assert not list(built.glob(".*.tmp")), "temporary files left behind"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_briefing_is_exactly_one_a4_page(built: Path, stem: str) -> None:
+    with pikepdf.open(built / f"{stem}.pdf") as pdf:
+        assert len(pdf.pages) == 1
+        x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].MediaBox)
+        assert (round(x1 - x0), round(y1 - y0)) == (595, 842)
+
+
+@pytest.mark.parametrize("stem", [*STEMS, "combined"])
+def test_every_font_is_embedded(built: Path, stem: str) -> None:
+    with pikepdf.open(built / f"{stem}.pdf") as pdf:
+        fonts = {}
+        for page in pdf.pages:
+            for name, font in page.Resources.get("/Font", {}).items():
+                fonts[str(font.BaseFont)] = font
+        assert fonts
+        for base, font in fonts.items():
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None and "/FontFile2" in descriptor, f"{base} is not embedded"
+            assert "+" in base, f"{base} is not a subset"
+            assert "/ToUnicode" in font, f"{base} has no ToUnicode map (text would not extract)"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_character_of_the_brief_comes_back(built: Path, stem: str) -> None:
+    (text,) = page_texts(built / f"{stem}.pdf")
+    page = squeeze(text)
+    missing = [s for s in brief_strings(stem) if squeeze(s) not in page]
+    assert not missing
+    assert "\ufffd" not in text and "\x00" not in text
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_figures_printed_in_the_sources_form(built: Path, stem: str) -> None:
+    from briefing.provenance import printed_figure
+    (text,) = page_texts(built / f"{stem}.pdf")
+    for metric in load_brief(BRIEFS / f"{stem}.yaml").brief.metrics:
+        assert printed_figure(metric) in squeeze(text)
+    assert "— 1 —" in text
+
+
+def test_combined_has_cover_contents_and_each_page(built: Path) -> None:
+    texts = page_texts(built / "combined.pdf")
+    assert len(texts) == 2 + len(STEMS)
+    assert "对口援疆工作简报汇编" in texts[0]
+    assert "目" in texts[1] and "录" in texts[1]
+    for offset, stem in enumerate(STEMS):
+        title = load_brief(BRIEFS / f"{stem}.yaml").brief.title
+        assert title in squeeze(texts[1]), "contents lists every province"
+        (standalone,) = page_texts(built / f"{stem}.pdf")
+        # identical text but for the page number
+        page = texts[2 + offset].replace(f"— {3 + offset} —", "")
+        assert squeeze(page) == squeeze(standalone.replace("— 1 —", ""))
+
+
+def test_combined_bookmarks_and_contents_links(built: Path) -> None:
+    with pikepdf.open(built / "combined.pdf") as pdf:
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        assert titles == ["封面", "目录", "安徽", "上海", "浙江"]
+        page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        targets = [page_of[annot.Dest[0].objgen] for annot in pdf.pages[1].get("/Annots", [])
+                   if annot.get("/Subtype") == "/Link"]
+    # each contents entry (title and page number) links to its province's page
+    assert targets == [2, 2, 3, 3, 4, 4]
+    texts = page_texts(built / "combined.pdf")
+    for index in (2, 3, 4):
+        assert f"— {index + 1} —" in texts[index]
+
+
+def test_same_input_gives_identical_bytes(built: Path, tmp_path: Path) -> None:
+    result = build(discover(BRIEFS), tmp_path, BRIEFS / "report.yaml", SEEDS)
+    assert result.ok
+    for pdf in built.glob("*.pdf"):
+        assert (tmp_path / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
+
+
+def test_document_metadata(built: Path) -> None:
+    with pikepdf.open(built / "anhui.pdf") as pdf:
+        info = pdf.docinfo
+        assert str(info["/Author"]) == "对口援疆工作简报编写组"
+        assert "安徽援疆" in str(info["/Title"])
+        assert str(pdf.Root.Lang) == "zh-CN"

@@ -1,0 +1,35 @@
+"""Strings from a brief are text, never markup: they print literally and read no files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from briefing.build import build
+from conftest import page_texts, squeeze
+
+HOSTILE = [
+    '<img src="/etc/hostname"/>',
+    "<font size=40>大</font>",
+    '<a href="javascript:alert(1)">点我</a>',
+    "A & B < C > D &amp; &#x41;",
+    "<b>粗</b><br/>",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_markup_prints_literally(project: Path, hostile: str) -> None:
+    brief = project / "briefs" / "anhui.yaml"
+    text = brief.read_text(encoding="utf-8")
+    literal = hostile.replace('"', '\\"')
+    text = text.replace('text: "探索', f'text: "{literal}探索', 1).replace('lead: >-\n  ', f'lead: >-\n  {hostile}', 1)
+    brief.write_text(text, encoding="utf-8")
+    result = build([brief], project / "out", project / "briefs" / "report.yaml", project / "seeds", combined=False)
+    assert result.ok, [str(e) for e in result.errors]
+    (page,) = page_texts(project / "out" / "anhui.pdf")
+    assert squeeze(page).count(squeeze(hostile)) == 2
+    with pikepdf.open(project / "out" / "anhui.pdf") as pdf:
+        page_obj = pdf.pages[0]
+        assert "/XObject" not in page_obj.Resources, "an image was embedded"
+        assert not [a for a in page_obj.get("/Annots", []) if "/A" in a], "a link was made"
