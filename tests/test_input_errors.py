@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.build import prepare, read_settings
+from briefing.check import check_brief, check_settings
 from briefing.errors import BriefError
 from briefing.layout import PageGeometry
 from briefing.model import load_brief
@@ -20,9 +20,9 @@ def edit(project: Path, stem: str, old: str, new: str) -> Path:
 
 
 def first_error(path: Path, project: Path) -> str:
-    settings = read_settings(project / "briefs" / "report.yaml")
+    settings = check_settings(project / "briefs" / "report.yaml")
     with pytest.raises(BriefError) as caught:
-        prepare(path, project / "seeds", settings, PageGeometry())
+        check_brief(path, project / "seeds", settings, PageGeometry())
     return str(caught.value.problems[0])
 
 
@@ -96,7 +96,7 @@ def test_missing_seed_file(project: Path) -> None:
 def test_glyph_missing_from_font(project: Path) -> None:
     path = edit(project, "anhui", "title: \"安徽援疆", "title: \"𠮷安徽援疆")
     message = first_error(path, project)
-    assert f"{path}:{line_of(path, 'title:')}:1: title: character '𠮷' (U+20BB7) is not in the font " \
+    assert f"{path}:{line_of(path, 'title:')}:9: title: character '𠮷' (U+20BB7) is not in the font " \
            "Noto Serif SC Bold" in message
 
 

@@ -5,10 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import glyphs, provenance
+from .check import check_brief, check_settings, display_path
 from .errors import BriefError
-from .layout import BriefPage, PageGeometry, lay_out
-from .model import SETTINGS_FILE, LoadedBrief, ReportSettings, load_brief, load_settings
+from .layout import BriefPage, PageGeometry
+from .model import SETTINGS_FILE
 from .render import brief_pdf, combined_pdf, write_atomic
 
 COMBINED = "combined.pdf"
@@ -30,34 +30,6 @@ def discover(briefs_dir: Path) -> list[Path]:
     return sorted(p for p in briefs_dir.glob("*.yaml") if p.name != SETTINGS_FILE)
 
 
-def display_path(path: Path) -> str:
-    """The path as a person typed it: relative to the working folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def prepare(path: Path, seeds_dir: Path, settings: ReportSettings, geometry: PageGeometry) -> BriefPage:
-    """Load, check and lay out one brief; raise ``BriefError`` with every problem found."""
-    loaded: LoadedBrief = load_brief(path, display_path(path))
-    problems = provenance.check(loaded, seeds_dir) + glyphs.missing_glyphs(loaded)
-    if problems:
-        raise BriefError(problems)
-    return lay_out(loaded, settings, geometry)
-
-
-def read_settings(settings_path: Path) -> ReportSettings:
-    if not settings_path.is_file():
-        raise BriefError.single(display_path(settings_path), "report settings not found: this file names the "
-                                "briefing, its issue, compiling unit and date (see README)")
-    settings = load_settings(settings_path, display_path(settings_path))
-    problems = glyphs.missing_in_settings(settings, display_path(settings_path))
-    if problems:
-        raise BriefError(problems)
-    return settings
-
-
 def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Path, combined: bool = True,
           geometry: PageGeometry = PageGeometry(), log: Callable[[str], None] = lambda line: None) -> BuildResult:
     """Build every brief that is good; a bad one is reported and its last good PDF left untouched.
@@ -65,11 +37,11 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     The combined report is written only when every brief built, so it never silently lacks a province.
     """
     result = BuildResult()
-    settings = read_settings(settings_path)
+    settings = check_settings(settings_path)
     pages: list[BriefPage] = []
     for path in briefs:
         try:
-            page = prepare(path, seeds_dir, settings, geometry)
+            page = check_brief(path, seeds_dir, settings, geometry)
         except BriefError as error:
             result.errors.append(error)
             continue

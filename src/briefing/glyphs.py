@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from . import fonts
 from .errors import Problem
 from .model import Brief, LoadedBrief, ReportSettings
-from .yamldoc import field_name
+from .yamldoc import YamlDoc, field_name
 
 
 def _texts(brief: Brief) -> Iterator[tuple[tuple, str, str]]:
@@ -39,7 +39,7 @@ def missing_glyphs(loaded: LoadedBrief) -> list[Problem]:
     problems = []
     for path, text, face in _texts(loaded.brief):
         for ch in faces.missing(face, text):
-            line, column = loaded.doc.position(path)
+            line, column = loaded.doc.char_position(path, ch)
             problems.append(Problem(
                 loaded.doc.file, line, column, field_name(path),
                 f"character {ch!r} (U+{ord(ch):04X}) is not in the font {fonts.FACE_DESCRIPTIONS[face]}; "
@@ -47,11 +47,12 @@ def missing_glyphs(loaded: LoadedBrief) -> list[Problem]:
     return problems
 
 
-def missing_in_settings(settings: ReportSettings, file: str) -> list[Problem]:
+def missing_in_settings(settings: ReportSettings, doc: YamlDoc) -> list[Problem]:
     faces = fonts.register()
     problems = []
     for key, face in (("name", fonts.SERIF_BOLD), ("title", fonts.SERIF_BOLD), ("unit", fonts.SERIF)):
         for ch in faces.missing(face, getattr(settings, key)):
-            problems.append(Problem(file, None, None, key, f"character {ch!r} (U+{ord(ch):04X}) is not in the "
-                                    f"font {fonts.FACE_DESCRIPTIONS[face]}"))
+            line, column = doc.char_position((key,), ch)
+            problems.append(Problem(doc.file, line, column, key, f"character {ch!r} (U+{ord(ch):04X}) is not in "
+                                    f"the font {fonts.FACE_DESCRIPTIONS[face]}"))
     return problems

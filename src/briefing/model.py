@@ -217,8 +217,8 @@ class ReportSettings(_Strict):
 SETTINGS_FILE = "report.yaml"
 
 
-def load_settings(path: Path, display: str | None = None) -> ReportSettings:
+def load_settings(path: Path, display: str | None = None) -> tuple[ReportSettings, yamldoc.YamlDoc]:
     doc = yamldoc.load(path, display)
     settings = validate(doc, ReportSettings)
     assert isinstance(settings, ReportSettings)
-    return settings
+    return settings, doc

@@ -23,19 +23,60 @@ def format_number(value: int | float) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def figure_forms(metric: Metric) -> list[str]:
-    """The ways a source may write the metric: 37亿多元, 40多亿元, 3000余人, 近300个, 900家以上…"""
-    number, unit, qualifier = format_number(metric.value), metric.unit, metric.qualifier
-    if qualifier is None:
-        return [number + unit]
-    if qualifier in ("近", "约"):
-        return [qualifier + number + unit]
-    if qualifier in ("以上", "左右"):
-        return [number + unit + qualifier]
-    forms = [number + qualifier + unit]
-    if len(unit) > 1 and unit[0] in "十百千万亿":
-        forms.append(number + unit[0] + qualifier + unit[1:])
+_DIGITS = "零一二三四五六七八九"
+_PLACES = ((10_000, "万"), (1000, "千"), (100, "百"), (10, "十"))
+
+
+def chinese_numerals(n: int) -> list[str]:
+    """Ways Chinese writes a whole number below 100 000: 九十, 一百零五, 两千, 两年's 两."""
+    if not 0 < n < 100_000:
+        return []
+    out, rest, gap = "", n, False
+    for value, name in _PLACES:
+        digit, rest = divmod(rest, value)
+        if digit:
+            if gap and out:
+                out += "零"
+            out += ("" if (value == 10 and digit == 1 and not out) else _DIGITS[digit]) + name
+            gap = False
+        elif out:
+            gap = True
+    if rest:
+        out += ("零" if gap and out else "") + _DIGITS[rest]
+    forms = [out]
+    if out.startswith("二") and (n == 2 or out[1] in "百千万"):
+        forms.append("两" + out[1:])
     return forms
+
+
+def number_forms(value: int | float) -> list[str]:
+    plain = format_number(value)
+    if isinstance(value, float) and not value.is_integer():
+        return [plain]
+    return [plain, *chinese_numerals(int(value))]
+
+
+def figure_forms(metric: Metric) -> list[str]:
+    """The ways a source may write the metric: 37亿多元, 40多亿元, 3000余人, 近300个, 900家以上, 百分之九十, 两年…"""
+    unit, qualifier = metric.unit, metric.qualifier
+    forms = []
+    for number in number_forms(metric.value):
+        if unit in ("%", "％"):
+            bare = [number + unit, "百分之" + number]
+        else:
+            bare = [number + unit]
+        for form in bare:
+            if qualifier is None:
+                forms.append(form)
+            elif qualifier in ("近", "约"):
+                forms.append(qualifier + form)
+            elif qualifier in ("以上", "左右"):
+                forms.append(form + qualifier)
+            else:
+                forms.append(number + qualifier + unit)
+                if len(unit) > 1 and unit[0] in "十百千万亿":
+                    forms.append(number + unit[0] + qualifier + unit[1:])
+    return list(dict.fromkeys(forms))
 
 
 def figure_in(metric: Metric, text: str) -> str | None:

@@ -6,7 +6,7 @@ oversized documents are errors; ``yes/no/on/off`` stay text (only ``true``/``fal
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,8 @@ class YamlDoc:
     file: str
     data: Any
     marks: dict[Path_, tuple[int, int]]
+    source: str = ""
+    spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # scalar values: [start, end) in source
 
     def position(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the value at ``path``, or of its nearest parent."""
@@ -52,6 +54,16 @@ class YamlDoc:
             if not path:
                 return (None, None)
             path = path[:-1]
+
+    def char_position(self, path: Path_, ch: str) -> tuple[int | None, int | None]:
+        """Line and column of the first ``ch`` inside the scalar at ``path`` (else of the field)."""
+        span = self.spans.get(path)
+        if span:
+            index = self.source.find(ch, span[0], span[1])
+            if index >= 0:
+                line_start = self.source.rfind("\n", 0, index) + 1
+                return self.source.count("\n", 0, index) + 1, index - line_start + 1
+        return self.position(path)
 
 
 def field_name(path: Path_) -> str:
@@ -104,9 +116,10 @@ def parse(text: str, display: str) -> YamlDoc:
     if node is None:
         raise BriefError.single(display, "the file is empty", 1, 1)
     marks: dict[Path_, tuple[int, int]] = {}
+    spans: dict[Path_, tuple[int, int]] = {}
     budget = [MAX_NODES]
-    data = _construct(loader, node, (), marks, display, budget)
-    return YamlDoc(display, data, marks)
+    data = _construct(loader, node, (), marks, spans, display, budget)
+    return YamlDoc(display, data, marks, text, spans)
 
 
 def load(path: Path, display: str | None = None) -> YamlDoc:
@@ -115,7 +128,7 @@ def load(path: Path, display: str | None = None) -> YamlDoc:
 
 
 def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]],
-               display: str, budget: list[int]) -> Any:
+               spans: dict[Path_, tuple[int, int]], display: str, budget: list[int]) -> Any:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     budget[0] -= 1
     if budget[0] < 0:
@@ -126,6 +139,7 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tup
         if node.tag not in _SCALAR_TAGS:
             raise BriefError.single(display, f"tag {node.tag!r} is not allowed; write plain text, numbers "
                                     "or dates", line, column, field_name(path))
+        spans[path] = (node.start_mark.index, node.end_mark.index)
         try:
             return loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as error:
@@ -134,7 +148,7 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tup
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise BriefError.single(display, f"tag {node.tag!r} is not allowed", line, column, field_name(path))
-        return [_construct(loader, item, path + (index,), marks, display, budget)
+        return [_construct(loader, item, path + (index,), marks, spans, display, budget)
                 for index, item in enumerate(node.value)]
     if node.tag != "tag:yaml.org,2002:map":
         raise BriefError.single(display, f"tag {node.tag!r} is not allowed", line, column, field_name(path))
@@ -152,6 +166,6 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tup
             raise BriefError.single(display, f"duplicate key {key!r} (first given on line {first}); "
                                     "YAML would silently keep only the last", key_line, key_column,
                                     field_name(path + (key,)))
-        mapping[key] = _construct(loader, value_node, path + (key,), marks, display, budget)
+        mapping[key] = _construct(loader, value_node, path + (key,), marks, spans, display, budget)
         marks[path + (key,)] = (key_line, key_column)  # a field's problems point at its key
     return mapping

@@ -1,0 +1,39 @@
+"""Every check a brief must pass before anything is written: model, sources, glyphs, one-page fit."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import glyphs, provenance
+from .errors import BriefError
+from .layout import BriefPage, PageGeometry, lay_out
+from .model import ReportSettings, load_brief, load_settings
+
+
+def display_path(path: Path) -> str:
+    """The path as a person typed it: relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def check_settings(settings_path: Path) -> ReportSettings:
+    """Load the report settings; raise ``BriefError`` when they are missing or wrong."""
+    if not settings_path.is_file():
+        raise BriefError.single(display_path(settings_path), "report settings not found: this file names the "
+                                "briefing, its issue, compiling unit and date (see README)")
+    settings, doc = load_settings(settings_path, display_path(settings_path))
+    problems = glyphs.missing_in_settings(settings, doc)
+    if problems:
+        raise BriefError(problems)
+    return settings
+
+
+def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings,
+                geometry: PageGeometry = PageGeometry()) -> BriefPage:
+    """Load, prove and lay out one brief in memory; raise ``BriefError`` with every problem found."""
+    loaded = load_brief(path, display_path(path))
+    problems = provenance.check(loaded, seeds_dir) + glyphs.missing_glyphs(loaded)
+    if problems:
+        raise BriefError(problems)
+    return lay_out(loaded, settings, geometry)
