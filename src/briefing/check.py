@@ -1,10 +1,11 @@
 """Every check a brief must pass before anything is written: model, sources, glyphs, one-page fit."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import glyphs, provenance
-from .errors import BriefError
+from .errors import BriefError, Problem
 from .layout import BriefPage, PageGeometry, lay_out
 from .model import ReportSettings, load_brief, load_settings
 
@@ -37,3 +38,31 @@ def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings,
     if problems:
         raise BriefError(problems)
     return lay_out(loaded, settings, geometry)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What checking one brief found: its problems, or the figures proved and the size it fits at."""
+
+    file: str
+    problems: list[Problem]
+    figures_verified: int = 0
+    body_size: float | None = None
+
+
+def check_all(paths: list[Path], seeds_dir: Path, settings_path: Path,
+              geometry: PageGeometry = PageGeometry()) -> list[CheckReport]:
+    """Check every brief without writing anything; report settings problems as the first report."""
+    try:
+        settings = check_settings(settings_path)
+    except BriefError as error:
+        return [CheckReport(display_path(settings_path), error.problems)]
+    reports = []
+    for path in paths:
+        try:
+            page = check_brief(path, seeds_dir, settings, geometry)
+        except BriefError as error:
+            reports.append(CheckReport(display_path(path), error.problems))
+        else:
+            reports.append(CheckReport(display_path(path), [], len(page.brief.metrics), page.body_size))
+    return reports

@@ -35,14 +35,9 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     With no BRIEF, builds every *.yaml in the briefs folder (report.yaml holds the report settings).
     A brief that fails is reported and its last good PDF is kept; the others are still built.
     """
-    from .build import build as run_build, discover
+    from .build import build as run_build
 
-    if briefs_dir is None:
-        briefs_dir = briefs[0].parent if briefs else Path("briefs")
-    paths = list(briefs) or discover(briefs_dir)
-    if not paths:
-        raise click.ClickException(f"no briefs found in {briefs_dir}/ (expected *.yaml files)")
-    seeds = seeds_dir or briefs_dir.parent / "seeds"
+    briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
     try:
         result = run_build(paths, out_dir, briefs_dir / "report.yaml", seeds, combined=not no_combined,
                            log=click.echo)
@@ -56,6 +51,76 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         count = len(result.errors)
         raise click.ClickException(f"{count} brief{'s' if count > 1 else ''} failed; their last good PDFs are "
                                    "untouched")
+
+
+@main.command()
+@click.argument("briefs", nargs=-1, type=EXISTING_FILE, metavar="[BRIEF]...")
+@click.option("--briefs", "briefs_dir", type=FOLDER, default=None,
+              help="Folder of briefs checked when no BRIEF is named; also holds report.yaml. [default: briefs]")
+@click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
+              help="Folder of source documents. [default: seeds/ beside the briefs folder]")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one 'file:line:col: field: message' line per problem; json: a list of objects.")
+def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | None, output_format: str) -> None:
+    """Check briefs without writing PDFs: fields, every figure against its source, glyphs, one-page fit.
+
+    Exit status 0 when every brief is good, 1 otherwise.
+    """
+    import json
+
+    from .check import check_all
+
+    briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
+    reports = check_all(paths, seeds, briefs_dir / "report.yaml")
+    problems = [problem for report in reports for problem in report.problems]
+    if output_format == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        for report in reports:
+            if not report.problems:
+                click.echo(f"{report.file}: ok, {report.figures_verified} figures verified against their sources, "
+                           f"fits one page at {report.body_size:g} pt", err=True)
+    if problems:
+        sys.exit(1)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a brief (committed as schema/brief.schema.json for editors)."""
+    from .schema import brief_schema_json
+
+    click.echo(brief_schema_json(), nl=False)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--province", required=True, help="Short province name as printed, e.g. 江苏.")
+@click.option("--briefs", "briefs_dir", type=FOLDER, default=Path("briefs"), show_default=True,
+              help="Folder the new brief is written to.")
+def new(slug: str, province: str, briefs_dir: Path) -> None:
+    """Write briefs/SLUG.yaml, a commented skeleton brief to fill in (never overwrites)."""
+    from .skeleton import new_brief
+
+    try:
+        path = new_brief(briefs_dir, slug, province)
+    except BriefError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {path}")
+
+
+def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
+            seeds_dir: Path | None) -> tuple[Path, list[Path], Path]:
+    """The briefs folder, the brief files and the seeds folder a command works on."""
+    from .build import discover
+
+    if briefs_dir is None:
+        briefs_dir = briefs[0].parent if briefs else Path("briefs")
+    paths = list(briefs) or discover(briefs_dir)
+    if not paths:
+        raise click.ClickException(f"no briefs found in {briefs_dir}/ (expected *.yaml files)")
+    return briefs_dir, paths, seeds_dir or briefs_dir.parent / "seeds"
 
 
 def _report(errors: list[BriefError]) -> None:
