@@ -9,7 +9,7 @@ from .check import check_brief, check_settings, display_path
 from .errors import BriefError
 from .layout import BriefPage, PageGeometry
 from .model import SETTINGS_FILE
-from .render import brief_pdf, combined_pdf, write_atomic
+from .render import brief_pdf, combined_pdf, remove_stale_temp_files, write_atomic
 
 COMBINED = "combined.pdf"
 
@@ -38,6 +38,8 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     """
     result = BuildResult()
     settings = check_settings(settings_path)
+    if out_dir.is_dir():
+        remove_stale_temp_files(out_dir)  # left by a build killed with SIGKILL
     pages: list[BriefPage] = []
     for path in briefs:
         try:

@@ -37,6 +37,8 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     """
     from .build import build as run_build
 
+    _exit_cleanly_on_sigterm()
+
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
     try:
         result = run_build(paths, out_dir, briefs_dir / "report.yaml", seeds, combined=not no_combined,
@@ -121,6 +123,16 @@ def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
     if not paths:
         raise click.ClickException(f"no briefs found in {briefs_dir}/ (expected *.yaml files)")
     return briefs_dir, paths, seeds_dir or briefs_dir.parent / "seeds"
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Let SIGTERM unwind like Ctrl-C, so a temporary file being written is removed."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _report(errors: list[BriefError]) -> None:

@@ -38,7 +38,7 @@ Qualifier = Literal["多", "余", "以上", "近", "约", "左右"]
 
 
 def _text(max_length: int, zh: str, en: str) -> object:
-    return Field(min_length=1, max_length=max_length, description=f"{zh} / {en}")
+    return Field(min_length=1, max_length=max_length, pattern=r"\S", description=f"{zh} / {en}")
 
 
 Text = str
@@ -136,6 +136,8 @@ def _message(item: dict) -> str:
         return "this required field is missing"
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
         return f"expected a number, got {type(item['input']).__name__} {item['input']!r}"
+    if kind == "string_pattern_mismatch" and item["ctx"].get("pattern") == r"\S":
+        return "is blank; write some text or remove the field"
     if kind == "string_type":
         found = type(item["input"]).__name__
         return f"expected text, got {found} {item['input']!r}; put it in quotes"

@@ -1,0 +1,101 @@
+"""Never lose a good PDF: size limits, alias bombs, long lists, interrupted builds."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.check import check_brief, check_settings
+from briefing.errors import BriefError
+from briefing.yamldoc import MAX_FILE_BYTES, parse
+
+
+def problem_of(path: Path, project: Path) -> str:
+    with pytest.raises(BriefError) as caught:
+        check_brief(path, project / "seeds", check_settings(project / "briefs" / "report.yaml"))
+    return str(caught.value.problems[0])
+
+
+def test_oversized_file(project: Path) -> None:
+    path = project / "briefs" / "anhui.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "#" * MAX_FILE_BYTES, encoding="utf-8")
+    assert "KB, over the 256 KB limit for a brief" in problem_of(path, project)
+
+
+def test_alias_bomb_stops_before_expanding() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+    started = time.perf_counter()
+    with pytest.raises(BriefError) as caught:
+        parse(bomb, "bomb.yaml")
+    assert time.perf_counter() - started < 2
+    assert "more than 20000 values" in str(caught.value)
+
+
+def test_list_longer_than_the_layout_holds(project: Path) -> None:
+    path = project / "briefs" / "anhui.yaml"
+    text = path.read_text(encoding="utf-8")
+    metrics = text[text.index("metrics:\n") + len("metrics:\n"):text.index("sections:\n")]
+    path.write_text(text.replace("sections:\n", metrics + "sections:\n"), encoding="utf-8")
+    assert "metrics: List should have at most 6 items" in problem_of(path, project)
+
+
+def test_blank_text_is_an_error(project: Path) -> None:
+    path = project / "briefs" / "anhui.yaml"
+    text = path.read_text(encoding="utf-8").replace("province: 安徽", 'province: "  "')
+    path.write_text(text, encoding="utf-8")
+    assert problem_of(path, project) == f"{path}:2:1: province: is blank; write some text or remove the field"
+
+
+def make_many(project: Path, copies: int) -> None:
+    briefs = project / "briefs"
+    for stem in ("anhui", "shanghai", "zhejiang"):
+        for n in range(copies):
+            shutil.copy(briefs / f"{stem}.yaml", briefs / f"{stem}-{n:02d}.yaml")
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Signals) -> None:
+    make_many(project, 4)
+    command = [sys.executable, "-m", "briefing", "build"]
+    assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
+    old = snapshot(project / "out")
+    settings = project / "briefs" / "report.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("issue: 1", "issue: 2"), encoding="utf-8")
+    assert subprocess.run(command + ["--out", "new"], cwd=project, capture_output=True).returncode == 0
+    new = snapshot(project / "new")
+    assert set(new) == set(old) and all(new[name] != old[name] for name in old)
+    rng = random.Random(sig)
+    mixed = 0
+    for attempt in range(3):
+        process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        process.stdout.readline()  # the first PDF is written: the build is under way
+        time.sleep(rng.uniform(0.0, 0.4))
+        process.send_signal(sig)
+        process.communicate(timeout=30)
+        assert process.returncode != 0, "the build finished before it was killed"
+        now = snapshot(project / "out")
+        assert set(now) == set(old)
+        for name, data in now.items():
+            assert data in (old[name], new[name]), f"{name} is neither the old nor the new PDF"
+        mixed += 0 < sum(now[name] == new[name] for name in now) < len(now)
+        leftovers = list((project / "out").glob(".*.tmp"))
+        if sig == signal.SIGTERM:
+            assert not leftovers, leftovers
+    assert mixed, "no attempt was killed mid-build"
+    done = subprocess.run(command, cwd=project, capture_output=True)
+    assert done.returncode == 0
+    assert snapshot(project / "out") == new
+    assert not list((project / "out").glob(".*.tmp")), "the next build sweeps what SIGKILL left behind"
