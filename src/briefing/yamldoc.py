@@ -16,6 +16,7 @@ from .errors import BriefError
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20_000  # far above any brief; stops alias "bombs" before they expand
+MAX_DEPTH = 32  # a brief nests 5 deep
 
 Path_ = tuple[str | int, ...]
 
@@ -134,6 +135,9 @@ def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tup
     if budget[0] < 0:
         raise BriefError.single(display, f"the document has more than {MAX_NODES} values "
                                 "(YAML aliases expanding?)", line, column, field_name(path))
+    if len(path) > MAX_DEPTH:
+        raise BriefError.single(display, f"values nested more than {MAX_DEPTH} deep (a recursive alias?)",
+                                line, column, field_name(path[:MAX_DEPTH]))
     marks[path] = (line, column)
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SCALAR_TAGS:
