@@ -141,5 +141,67 @@ def _report(errors: list[BriefError]) -> None:
             click.echo(f"error: {problem}", err=True)
 
 
+PDF_FILE = click.Path(dir_okay=False, path_type=Path)  # not exists=True: a missing PDF is an input error (exit 1)
+DEFAULT_OUT = Path("out")
+
+
+@main.command()
+@click.argument("pdfs", nargs=-1, type=PDF_FILE, metavar="[PDF]...")
+@click.option("--dpi", type=click.IntRange(36, 600), default=110, show_default=True,
+              help="Resolution of the page images, in pixels per inch.")
+@click.option("--out", "out_dir", type=FOLDER, default=DEFAULT_OUT / "preview", show_default=True,
+              help="Folder the PNG files are written to.")
+@click.option("--briefs", "briefs_dir", type=FOLDER, default=Path("briefs"), show_default=True,
+              help="Folder whose <name>.yaml gives the province written under each page of the contact sheet.")
+def preview(pdfs: tuple[Path, ...], dpi: int, out_dir: Path, briefs_dir: Path) -> None:
+    """Render every page of each PDF to <out>/<name>-<page>.png, plus contact-sheet.png.
+
+    With no PDF, previews every out/*.pdf. The contact sheet shows the one-page briefings (not
+    combined.pdf) side by side, four to a row, each with its province underneath.
+    """
+    from .preview import PreviewError, preview as run_preview
+
+    paths = list(pdfs) or sorted(DEFAULT_OUT.glob("*.pdf"))
+    if not paths:
+        raise click.ClickException(f"no PDFs in {DEFAULT_OUT}/: run `briefing build` first, or name the PDFs")
+    try:
+        run_preview(paths, out_dir, dpi, briefs_dir, log=click.echo)
+    except PreviewError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _complete_printer(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from .printing import queue_names
+
+    return [name for name in queue_names() if name.startswith(incomplete)]
+
+
+@main.command("print")
+@click.argument("pdfs", nargs=-1, type=PDF_FILE, metavar="[PDF]...")
+@click.option("--printer", "-d", metavar="NAME", shell_complete=_complete_printer,
+              help="CUPS queue to print on (lpstat -e lists them). [default: the default destination]")
+@click.option("--copies", "-n", type=click.IntRange(1, 999), default=1, show_default=True,
+              help="Number of copies of each PDF.")
+@click.option("--duplex", is_flag=True, help="Print on both sides of the paper (long-edge binding).")
+@click.option("--dry-run", is_flag=True, help="Print the lp command lines instead of running them.")
+def print_command(pdfs: tuple[Path, ...], printer: str | None, copies: int, duplex: bool, dry_run: bool) -> None:
+    """Send PDFs to a printer with CUPS's lp: A4, at 100 % (never fitted to the page).
+
+    With no PDF, prints out/combined.pdf (cover, contents and every briefing).
+    """
+    from .printing import PrintError, PrintOptions, plan, print_pdfs
+
+    paths = list(pdfs) or [DEFAULT_OUT / "combined.pdf"]
+    options = PrintOptions(printer=printer, copies=copies, duplex=duplex)
+    try:
+        if dry_run:
+            for job in plan(paths, options):
+                click.echo(job.command_line)
+        else:
+            print_pdfs(paths, options, log=click.echo)
+    except PrintError as error:
+        raise click.ClickException(str(error)) from None
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
