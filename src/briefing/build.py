@@ -9,7 +9,8 @@ from .check import check_brief, check_settings, display_path
 from .errors import BriefError
 from .layout import BriefPage, PageGeometry
 from .model import SETTINGS_FILE
-from .render import brief_pdf, combined_pdf, remove_stale_temp_files, write_atomic
+from .render import brief_pdf, remove_stale_temp_files, write_atomic
+from .report import combined_pdf
 
 COMBINED = "combined.pdf"
 

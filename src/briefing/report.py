@@ -1,0 +1,282 @@
+"""The combined report: cover, contents, overview table, charts, every province's page, sources, 报尾."""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus.flowables import HRFlowable
+
+from . import fonts
+from .compare import Figure, figures_of, kind_name, kinds_present
+from .layout import GREY, INK, RED, BriefPage, PageGeometry, Styles, markup, masthead, styles_for, table_style
+from .model import Kind, ReportSettings
+from .provenance import printed_figure
+from .render import Bookmark, document
+
+CHART_KINDS = (Kind.funding, Kind.sales)
+CHART_ROWS = 20  # provinces per chart; more get further charts, never an unreadable one
+PERIOD_NOTE = ("注：各项数字按来源原文列出，统计时期与口径各不相同（见各数字下方所注时期），"
+               "仅供对照，未作加总或排序；“≈”后为换算到同一单位的数值。")
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    title: str
+    level: int = 0
+
+
+class AtPageBottom(Flowable):
+    """Content drawn at the bottom of the frame it lands in (the 报尾 sits at the foot of the last page)."""
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self.flowables = flowables
+        self.content_height = 0.0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.content_height = sum(f.wrap(available_width, available_height)[1] for f in self.flowables)
+        self.height = max(self.content_height, available_height - 1)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.content_height
+        for flowable in self.flowables:
+            y -= flowable.height
+            flowable.drawOn(self.canv, 0, y)
+
+
+def _heading_style(st: Styles) -> ParagraphStyle:
+    return ParagraphStyle("part", parent=st.heading, fontName=fonts.SANS_BOLD, fontSize=16, leading=24,
+                          spaceBefore=0, spaceAfter=10)
+
+
+def cover(settings: ReportSettings, pages: list[BriefPage], geometry: PageGeometry) -> list[Flowable]:
+    st = styles_for(14)
+    title = ParagraphStyle("cover_title", parent=st.title, fontSize=26, leading=36, spaceBefore=70, spaceAfter=30)
+    line = ParagraphStyle("cover_line", parent=st.issue, fontSize=16, leading=28)
+    provinces = "、".join(page.brief.province for page in pages[:40]) + ("等" if len(pages) > 40 else "")
+    summary = ParagraphStyle("cover_summary", parent=st.lead, fontName=fonts.KAI, fontSize=14, leading=24,
+                             spaceBefore=50)
+    return masthead(settings, st, geometry.width) + [
+        Paragraph(markup(settings.title), title),
+        Paragraph(markup(settings.issue_label), line),
+        Paragraph(markup(settings.unit) + "&nbsp;编", line),
+        Paragraph(markup(settings.date_label), line),
+        Paragraph(markup(f"本期汇编{len(pages)}个省市的对口援疆工作简报：{provinces}。"), summary),
+    ]
+
+
+def contents(parts: list[Part], numbers: dict[str, int], geometry: PageGeometry) -> list[Flowable]:
+    """Entries with page numbers, each a link; with no numbers yet, placeholders of the same width."""
+    st = styles_for(12)
+    entry = ParagraphStyle("contents_entry", parent=st.body, firstLineIndent=0, fontSize=13, leading=20)
+    sub = ParagraphStyle("contents_sub", parent=entry, leftIndent=26, fontSize=12)
+    number = ParagraphStyle("contents_number", parent=entry, alignment=TA_RIGHT)
+    rows = []
+    for part in parts:
+        page = numbers.get(part.key)
+        link, end = (f'<a href="#{part.key}">', "</a>") if page else ("", "")
+        rows.append([Paragraph(f"{link}{markup(part.title)}{end}", sub if part.level else entry),
+                     Paragraph(f"{link}{page or 999}{end}", number)])
+    table = Table(rows, colWidths=[geometry.width - 48, 48], repeatRows=0)
+    table.setStyle(table_style([("LINEBELOW", (0, 0), (-1, -1), 0.3, HexColor("#BBBBBB")),
+                                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    heading = ParagraphStyle("contents_heading", parent=st.title, fontName=fonts.SANS_BOLD, fontSize=18,
+                             leading=26, spaceBefore=0, spaceAfter=16)
+    return [Paragraph("目&nbsp;&nbsp;&nbsp;&nbsp;录", heading), table]
+
+
+def _figure_cell(figures: list[Figure], cell: ParagraphStyle, note: ParagraphStyle) -> list[Flowable] | str:
+    if not figures:
+        return [Paragraph("—", cell)]
+    out: list[Flowable] = []
+    for fig in figures:
+        text = markup(fig.printed)
+        out.append(Paragraph(text, cell))
+        extra = [markup(fig.metric.as_of)]
+        if fig.common_text:
+            extra.append(markup(fig.common_text))
+        out.append(Paragraph("<br/>".join(extra), note))
+    return out
+
+
+def overview(pages: list[BriefPage], geometry: PageGeometry) -> list[Flowable]:
+    """One row per province: paired regions, period and each comparable figure in the source's form."""
+    st = styles_for(12)
+    briefs = [page.brief for page in pages]
+    kinds = kinds_present(briefs)
+    head = ParagraphStyle("th", parent=st.body, fontName=fonts.SANS_BOLD, fontSize=8.5, leading=11,
+                          firstLineIndent=0, alignment=TA_CENTER)
+    cell = ParagraphStyle("td", parent=st.body, fontSize=8.5, leading=11, firstLineIndent=0, alignment=TA_CENTER)
+    left = ParagraphStyle("td_left", parent=cell, alignment=0)
+    note = ParagraphStyle("td_note", parent=cell, fontSize=6.8, leading=8.5, textColor=GREY)
+    header = [Paragraph("省市", head), Paragraph("受援地区", head), Paragraph("时期", head)] + \
+             [Paragraph(markup(kind_name(kind)), head) for kind in kinds]
+    rows = [header]
+    for brief in briefs:
+        rows.append([Paragraph(markup(brief.province), cell), Paragraph(markup("、".join(brief.regions)), left),
+                     Paragraph(markup(brief.period), cell)]
+                    + [_figure_cell(figures_of(brief, kind), cell, note) for kind in kinds])
+    fixed = [32, 76, 50]
+    rest = (geometry.width - sum(fixed)) / max(1, len(kinds))
+    table = Table(rows, colWidths=fixed + [rest] * len(kinds), repeatRows=1, hAlign="CENTER")
+    table.setStyle(table_style([
+        ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#888888")), ("BACKGROUND", (0, 0), (-1, 0), HexColor("#EDE7E3")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    footnote = ParagraphStyle("footnote", parent=st.sources, fontSize=8.5, leading=13, spaceBefore=6)
+    return [Paragraph("一、各省市援疆主要数字对照", _heading_style(st)), table, Paragraph(PERIOD_NOTE, footnote)]
+
+
+def bar_chart(title: str, figures: list[tuple[str, Figure | None]], unit: str, width: float,
+              fill: Color) -> Drawing:
+    """Horizontal bars in one grey (prints the same in black and white), the source's figure on each bar."""
+    row, label_width, top = 24.0, 118.0, 26.0
+    height = top + row * len(figures) + 8
+    drawing = Drawing(width, height, initialFontName=fonts.SERIF, initialFontSize=9)
+    drawing.add(String(0, height - 14, title, fontName=fonts.SANS_BOLD, fontSize=11, fillColor=INK))
+    values = [f.common_value for _, f in figures if f and f.common_value is not None]
+    largest = max(values) if values else 1.0
+    bar_space = width - label_width - 120
+    for index, (province, fig) in enumerate(figures):
+        y = height - top - row * (index + 1) + 6
+        drawing.add(String(0, y + 4, province, fontName=fonts.SERIF, fontSize=9.5, fillColor=INK))
+        if fig is None or fig.common_value is None:
+            drawing.add(String(label_width, y + 4, "— 无此项数据", fontName=fonts.SERIF, fontSize=8.5,
+                               fillColor=GREY))
+            continue
+        drawing.add(String(0, y - 6, fig.metric.as_of, fontName=fonts.SERIF, fontSize=6.8, fillColor=GREY))
+        length = max(1.0, bar_space * fig.common_value / largest)
+        drawing.add(Rect(label_width, y - 4, length, 15, fillColor=fill, strokeColor=INK, strokeWidth=0.4))
+        label = fig.printed + (f"（{fig.common_text}）" if fig.common_text else "")
+        drawing.add(String(label_width + length + 4, y + 1, label, fontName=fonts.SERIF, fontSize=8.5,
+                           fillColor=INK))
+    drawing.add(Line(label_width, 4, label_width, height - top + 2, strokeColor=INK, strokeWidth=0.6))
+    drawing.add(String(width, 0, f"单位：{unit}（条长按换算值）", fontName=fonts.SERIF, fontSize=7,
+                       fillColor=GREY, textAnchor="end"))
+    return drawing
+
+
+def charts(pages: list[BriefPage], geometry: PageGeometry) -> list[Flowable]:
+    st = styles_for(12)
+    out: list[Flowable] = [Paragraph("二、图表", _heading_style(st))]
+    fills = {Kind.funding: HexColor("#5A5A5A"), Kind.sales: HexColor("#B8B8B8")}
+    number = 0
+    for kind in CHART_KINDS:
+        unit = "亿元"
+        for start in range(0, len(pages), CHART_ROWS):
+            chunk = pages[start:start + CHART_ROWS]
+            figures = [(p.brief.province, next(iter(figures_of(p.brief, kind)), None)) for p in chunk]
+            number += 1
+            suffix = f"（{start + 1}—{start + len(chunk)}）" if len(pages) > CHART_ROWS else ""
+            title = f"图{number}  各省市{kind_name(kind)}{suffix}（统计时期不同，仅供对照）"
+            drawing = bar_chart(title, figures, unit, geometry.width, fills[kind])
+            out += [CondPageBreak(drawing.height + 12), drawing, Spacer(1, 18)]
+    return out
+
+
+def appendix(pages: list[BriefPage]) -> list[Flowable]:
+    """Every cited seed document once, with the figures each province took from it."""
+    st = styles_for(12)
+    title = ParagraphStyle("source_title", parent=st.body, firstLineIndent=0, fontName=fonts.SERIF_BOLD,
+                           fontSize=11, leading=17, spaceBefore=8)
+    item = ParagraphStyle("source_item", parent=st.body, firstLineIndent=0, leftIndent=14, fontSize=9.5,
+                          leading=14.5)
+    documents: dict[str, list[str]] = {}
+    described: dict[str, str] = {}
+    points: dict[str, int] = {}
+    for page in pages:
+        brief = page.brief
+        for source in brief.sources:
+            line = (source.publisher + "：" if source.publisher else "") + f"《{source.title}》"
+            if source.date:
+                line += f"，{source.date.year}年{source.date.month}月{source.date.day}日"
+            described.setdefault(source.file, line + f"（seeds/{source.file}）")
+            documents.setdefault(source.file, [])
+            points[source.file] = points.get(source.file, 0) + sum(
+                point.source == source.id for section in brief.sections for point in section.points)
+            for metric in brief.metrics:
+                if metric.source == source.id:
+                    documents[source.file].append(
+                        f"{brief.province}·{metric.label}：{printed_figure(metric)}（原文：“{metric.quote}”）")
+    out: list[Flowable] = [Paragraph("三、资料来源", _heading_style(st))]
+    for number, (file, figures) in enumerate(sorted(documents.items()), 1):
+        block = [Paragraph(markup(f"[{number}] {described[file]}"), title)]
+        block += [Paragraph(markup(f), item) for f in figures]
+        block.append(Paragraph(f"另有要点{points[file]}条引用此文。" if figures else
+                               f"要点{points[file]}条引用此文，未取作核心数字。", item))
+        out.append(KeepTogether(block) if len(block) < 12 else block[0])
+        if len(block) >= 12:
+            out += block[1:]
+    return out
+
+
+def colophon(settings: ReportSettings, geometry: PageGeometry) -> Flowable:
+    """报尾: 报/送/发 lines and the print date between rules, at the foot of the last page."""
+    st = styles_for(14)
+    line = ParagraphStyle("colophon", parent=st.body, fontSize=14, leading=24, firstLineIndent=0, leftIndent=14,
+                          rightIndent=14)
+    dated = ParagraphStyle("colophon_date", parent=line, alignment=TA_RIGHT)
+    parts: list[Flowable] = [HRFlowable(width="100%", thickness=1, color=INK, spaceAfter=4)]
+    distribution = settings.distribution
+    for label, value in (("报", distribution and distribution.report_to), ("送", distribution and distribution.send_to),
+                         ("发", distribution and distribution.issue_to)):
+        if value:
+            parts.append(Paragraph(f"{label}：{markup(value)}", line))
+    parts += [HRFlowable(width="100%", thickness=0.7, color=INK, spaceBefore=4, spaceAfter=4),
+              Paragraph(f"{markup(settings.unit)}&nbsp;&nbsp;&nbsp;&nbsp;{markup(settings.date_label)}印发", dated),
+              HRFlowable(width="100%", thickness=1, color=INK, spaceBefore=4)]
+    return AtPageBottom(parts)
+
+
+def combined_pdf(pages: list[BriefPage], settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> bytes:
+    """The combined report. Front matter is laid out once alone to learn its length; the province pages
+    (exactly one page each, laid out once) then land on known pages, so the contents can name them."""
+    parts = [Part("overview", "一、各省市援疆主要数字对照"), Part("charts", "二、图表"),
+             Part("provinces", "各省市简报")] + \
+            [Part(page.stem, f"{page.brief.province}：{page.brief.title}", 1) for page in pages] + \
+            [Part("sources", "三、资料来源")]
+
+    def front(numbers: dict[str, int], recorded: dict[str, int]) -> list[Flowable]:
+        return [Bookmark("cover", "封面", pages=recorded), *cover(settings, pages, geometry), PageBreak(),
+                Bookmark("contents", "目录", pages=recorded), *contents(parts, numbers, geometry), PageBreak(),
+                Bookmark("overview", "一、各省市援疆主要数字对照", pages=recorded), *overview(pages, geometry),
+                PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *charts(pages, geometry), PageBreak()]
+
+    def build(story: list[Flowable]) -> tuple[bytes, int]:
+        buffer = io.BytesIO()
+        doc = document(buffer, geometry, settings, title=settings.title, subject=settings.issue_label,
+                       keywords=[settings.name, *dict.fromkeys(p.brief.province for p in pages)], numbered_from=2)
+        doc.build(story)
+        return buffer.getvalue(), doc.page
+
+    recorded: dict[str, int] = {}
+    _, front_pages = build(front({}, recorded))  # (its final page break opens no empty page)
+    numbers = dict(recorded)
+    numbers["provinces"] = front_pages + 1
+    for index, page in enumerate(pages):
+        numbers[page.stem] = front_pages + 1 + index
+    numbers["sources"] = front_pages + len(pages) + 1
+    story = front(numbers, recorded)
+    story.append(Bookmark("provinces", "各省市简报", pages=recorded))
+    for page in pages:
+        story += [Bookmark(page.stem, page.brief.province, level=1, pages=recorded), *page.flowables, PageBreak()]
+    story += [Bookmark("sources", "三、资料来源", pages=recorded), *appendix(pages), colophon(settings, geometry)]
+    recorded.clear()
+    pdf, _ = build(story)
+    if recorded != numbers:  # a province page that did not take exactly one page would shift the rest
+        raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {recorded}")
+    return pdf

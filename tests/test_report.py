@@ -1,0 +1,87 @@
+"""The combined report read back: overview table, charts, sources appendix, 报尾, page numbers, metadata."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+
+from briefing.compare import kinds_present
+from briefing.model import load_brief
+from briefing.provenance import printed_figure
+from conftest import BRIEFS, STEMS, page_texts, squeeze
+
+BRIEFS_ = [load_brief(BRIEFS / f"{stem}.yaml").brief for stem in STEMS]
+
+
+def test_overview_table_reads_back(built: Path) -> None:
+    overview = page_texts(built / "combined.pdf")[2]
+    flat = squeeze(overview)
+    kinds = kinds_present(BRIEFS_)
+    missing = 0
+    for brief in BRIEFS_:
+        assert squeeze(brief.province + "、".join(brief.regions)) in flat
+        for kind in kinds:
+            figures = [m for m in brief.metrics if m.kind == kind]
+            missing += not figures
+            for metric in figures:
+                assert squeeze(printed_figure(metric) + metric.as_of) in flat, metric.label
+    assert flat.count("—") - flat.count("—3—") * 2 == missing, "a missing figure shows —, never 0"
+    assert "≈0.0459亿元" in flat, "459.45万元 normalised to 亿元 beside the source's form"
+    assert "未作加总或排序" in flat
+
+
+def test_charts_are_vector_and_labelled(built: Path) -> None:
+    charts = squeeze(page_texts(built / "combined.pdf")[3])
+    assert "图1各省市援疆资金" in charts and "图2各省市消费帮扶销售额" in charts
+    for figure in ("37亿多元", "79.37亿元", "40多亿元", "6.2亿元", "459.45万元（≈0.0459亿元）", "50亿元"):
+        assert figure in charts
+    with pikepdf.open(built / "combined.pdf") as pdf:
+        for page in pdf.pages:
+            for _, xobject in page.Resources.get("/XObject", {}).items():
+                assert xobject.Subtype != "/Image", "charts must be vector, not raster"
+
+
+def test_sources_appendix_lists_every_seed_and_figure(built: Path) -> None:
+    texts = page_texts(built / "combined.pdf")
+    appendix = squeeze("".join(texts[4 + len(STEMS):]))
+    for brief in BRIEFS_:
+        for source in brief.sources:
+            assert squeeze(f"seeds/{source.file}") in appendix and squeeze(source.title) in appendix
+        for metric in brief.metrics:
+            assert squeeze(f"原文：“{metric.quote}”") in appendix
+
+
+def test_colophon_on_the_last_page(built: Path) -> None:
+    last = squeeze(page_texts(built / "combined.pdf")[-1])
+    assert "报：对口支援新疆工作领导小组办公室" in last and "送：各对口援疆省市援疆指挥部" in last
+    assert "发：各受援地区援疆工作联络组" in last and "对口援疆工作简报编写组2026年11月26日印发" in last
+
+
+def test_page_numbers_odd_right_even_left_none_on_cover(built: Path) -> None:
+    doc = pdfium.PdfDocument(str(built / "combined.pdf"))
+    try:
+        assert "— 1 —" not in doc[0].get_textpage().get_text_range()
+        for index in range(1, len(doc)):
+            page = doc[index]
+            textpage = page.get_textpage()
+            label = f"— {index + 1} —"
+            searcher = textpage.search(label)
+            found = searcher.get_next()
+            assert found, f"page {index + 1} has no {label}"
+            left, _, right, _ = textpage.get_charbox(found[0])
+            middle = page.get_width() / 2
+            assert (left > middle) if (index + 1) % 2 else (left < middle), f"{label} on the wrong side"
+    finally:
+        doc.close()
+
+
+def test_metadata(built: Path) -> None:
+    with pikepdf.open(built / "combined.pdf") as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == "对口援疆工作简报汇编"
+        assert str(info["/Author"]) == "对口援疆工作简报编写组"
+        assert str(info["/Subject"]) == "2026年第1期"
+        assert "安徽" in str(info["/Keywords"])
+        assert str(info["/CreationDate"]).startswith("D:20261126")
+        assert str(pdf.Root.Lang) == "zh-CN"
