@@ -20,7 +20,7 @@ def invoke(project: Path, monkeypatch, *args: str):
 def test_check_seed_briefs_ok(project: Path, monkeypatch) -> None:
     result = invoke(project, monkeypatch, "check")
     assert result.exit_code == 0, result.output
-    assert "briefs/anhui.yaml: ok, 6 figures verified against their sources, fits one page at 11 pt" in result.output
+    assert "briefs/anhui.yaml: ok, 6 figures verified against their sources, fits one page at 10.5 pt" in result.output
     assert not list((project / "out").iterdir()), "check writes nothing"
 
 

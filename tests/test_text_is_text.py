@@ -20,16 +20,16 @@ HOSTILE = [
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_markup_prints_literally(project: Path, hostile: str) -> None:
-    brief = project / "briefs" / "anhui.yaml"
+    brief = project / "briefs" / "shanghai.yaml"  # no photo: any image on the page would come from the markup
     text = brief.read_text(encoding="utf-8")
     literal = hostile.replace('"', '\\"')
-    text = text.replace('text: "探索', f'text: "{literal}探索', 1).replace('lead: >-\n  ', f'lead: >-\n  {hostile}', 1)
+    text = text.replace('- text: "', f'- text: "{literal}', 1).replace('lead: >-\n  ', f'lead: >-\n  {hostile}', 1)
     brief.write_text(text, encoding="utf-8")
     result = build([brief], project / "out", project / "briefs" / "report.yaml", project / "seeds", combined=False)
     assert result.ok, [str(e) for e in result.errors]
-    (page,) = page_texts(project / "out" / "anhui.pdf")
+    (page,) = page_texts(project / "out" / "shanghai.pdf")
     assert squeeze(page).count(squeeze(hostile)) == 2
-    with pikepdf.open(project / "out" / "anhui.pdf") as pdf:
+    with pikepdf.open(project / "out" / "shanghai.pdf") as pdf:
         page_obj = pdf.pages[0]
         assert "/XObject" not in page_obj.Resources, "an image was embedded"
         assert not [a for a in page_obj.get("/Annots", []) if "/A" in a], "a link was made"

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import glyphs, provenance
+from . import glyphs, photos, provenance
 from .errors import BriefError, Problem
-from .layout import BriefPage, PageGeometry, lay_out
+from .layout import BriefPage, PageGeometry, lay_out, photo_width
 from .model import ReportSettings, load_brief, load_settings
 
 
@@ -37,7 +37,11 @@ def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings,
     problems = provenance.check(loaded, seeds_dir) + glyphs.missing_glyphs(loaded)
     if problems:
         raise BriefError(problems)
-    return lay_out(loaded, settings, geometry)
+    photo = None
+    if loaded.brief.photo:
+        photo_path = photos.resolve(path.parent, loaded.brief.photo.file, loaded.doc)
+        photo = photos.prepare(photo_path, photo_width(geometry), loaded.doc)
+    return lay_out(loaded, settings, geometry, photo)
 
 
 @dataclass(frozen=True)

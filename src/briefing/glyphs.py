@@ -27,6 +27,8 @@ def _texts(brief: Brief) -> Iterator[tuple[tuple, str, str]]:
             yield ("sections", i, "period"), section.period, fonts.SANS_BOLD
         for j, point in enumerate(section.points):
             yield ("sections", i, "points", j, "text"), point.text, fonts.SERIF
+    if brief.photo:
+        yield ("photo", "caption"), brief.photo.caption, fonts.SERIF
     for i, source in enumerate(brief.sources):
         yield ("sources", i, "title"), source.title, fonts.SERIF
         if source.publisher:

@@ -1,6 +1,7 @@
 """Lay a brief out as one A4 page of a 简报: flowables, sizes, and the fit to exactly one page."""
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -10,12 +11,13 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts, linebreak
 from .errors import BriefError
 from .model import Brief, LoadedBrief, ReportSettings
+from .photos import PreparedPhoto
 from .provenance import printed_figure
 
 RED = HexColor("#C8161D")
@@ -24,6 +26,8 @@ GREY = HexColor("#5A5A5A")
 TILE_FILL = HexColor("#F5F1EE")
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
+PHOTO_SHARE = 0.30  # of the type area's width, beside the lead
+PHOTO_MAX_HEIGHT = 130.0  # pt
 BODY_SIZES = (14.0, 13.5, 13.0, 12.5, 12.0, 11.5, 11.0, 10.5)  # pt; 三号 (16) is the upper bound, 五号 the floor
 _FIT_SLACK = 1.0  # pt kept free so rounding inside ReportLab's frame never pushes the last line over
 
@@ -190,7 +194,30 @@ def source_line(brief: Brief) -> str:
     return "资料来源：" + "；".join(parts) + "。"
 
 
-def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: float) -> tuple[list[Flowable], list[Flowable]]:
+def photo_width(geometry: PageGeometry) -> float:
+    return geometry.width * PHOTO_SHARE
+
+
+def lead_with_photo(brief: Brief, photo: PreparedPhoto, st: Styles, width: float) -> Table:
+    """The lead on the left, the photo and its caption on the right."""
+    picture_width = width * PHOTO_SHARE
+    picture_height = picture_width * photo.height / photo.width
+    if picture_height > PHOTO_MAX_HEIGHT:
+        picture_width, picture_height = picture_width * PHOTO_MAX_HEIGHT / picture_height, PHOTO_MAX_HEIGHT
+    picture = Image(io.BytesIO(photo.jpeg), width=picture_width, height=picture_height)
+    assert brief.photo is not None
+    caption = Paragraph(markup(brief.photo.caption), st.tile_note)
+    gap = st.body_size
+    table = Table([[Paragraph(markup(brief.lead), st.lead), [picture, caption]]],
+                  colWidths=[width - width * PHOTO_SHARE - gap, width * PHOTO_SHARE + gap], spaceAfter=st.body_size * 0.3)
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("LEFTPADDING", (1, 0), (1, 0), gap),
+                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: float,
+                   photo: PreparedPhoto | None = None) -> tuple[list[Flowable], list[Flowable]]:
     """The page's flowables, split into the main flow and the footer that sits at the bottom."""
     regions = "、".join(brief.regions)
     subtitle = f"{brief.province}对口支援{regions}（{brief.period}）"
@@ -198,7 +225,7 @@ def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: fl
         Paragraph(markup(brief.title), st.title),
         Paragraph(markup(subtitle), ParagraphStyle("subtitle", parent=st.tile_label, spaceAfter=st.body_size * 0.6,
                                                    fontSize=st.body_size * 0.85, leading=st.body_size * 1.2)),
-        Paragraph(markup(brief.lead), st.lead),
+        lead_with_photo(brief, photo, st, width) if photo else Paragraph(markup(brief.lead), st.lead),
         metric_tiles(brief, st, width),
     ] + section_flowables(brief, st)
     footer = [HRFlowable(width="100%", thickness=0.5, color=GREY, spaceBefore=4, spaceAfter=3),
@@ -215,7 +242,8 @@ def measure(flowables: list[Flowable], width: float, height: float) -> float:
     return total
 
 
-def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> BriefPage:
+def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometry = PageGeometry(),
+            photo: PreparedPhoto | None = None) -> BriefPage:
     """Lay the brief out on one page at the largest body size that fits; never cut text."""
     fonts.register()
     linebreak.install()
@@ -223,7 +251,7 @@ def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometr
     overflow = 0.0
     for body in BODY_SIZES:
         st = styles_for(body)
-        main, footer = page_flowables(loaded.brief, settings, st, width)
+        main, footer = page_flowables(loaded.brief, settings, st, width, photo)
         used = measure(main, width, height) + measure(footer, width, height)
         if used <= height - _FIT_SLACK:
             filler = Spacer(1, height - _FIT_SLACK - used)

@@ -81,6 +81,12 @@ class Source(_Strict):
     date: Annotated[dt.date | None, Field(default=None, strict=False, description="发布日期 / publication date")]
 
 
+class Photo(_Strict):
+    file: Annotated[Text, Field(min_length=1, max_length=200,
+                                description="照片路径（相对简报所在目录，JPEG 或 PNG） / path relative to the brief's folder")]
+    caption: Annotated[Text, _text(40, "图片说明", "caption")]
+
+
 class Brief(_Strict):
     """One province's aid work, summarised from its source articles."""
 
@@ -93,6 +99,7 @@ class Brief(_Strict):
     metrics: Annotated[list[Metric], Field(min_length=1, max_length=6, description="核心数据 / headline figures")]
     sections: Annotated[list[Section], Field(min_length=1, max_length=6, description="分节要点 / sections")]
     sources: Annotated[list[Source], Field(min_length=1, max_length=8, description="来源 / source documents")]
+    photo: Photo | None = Field(default=None, description="配图（可选） / optional photo with a caption")
 
     def source_number(self, source_id: str) -> int:
         """1-based number of a source, as printed in the footnote markers."""

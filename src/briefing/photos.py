@@ -1,0 +1,92 @@
+"""Photos through Pillow: a path that stays inside the brief's folder, JPEG or PNG only, bounded pixels,
+EXIF orientation applied, downsampled to 300 dpi at its printed size and stored as JPEG."""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, ImageOps
+
+from .errors import BriefError, Problem
+from .yamldoc import YamlDoc
+
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # Pillow's decompression-bomb guard, tighter than its default
+PRINT_DPI = 300
+JPEG_QUALITY = 85
+FORMATS = {"JPEG", "PNG"}
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A photo ready to place: JPEG bytes and its pixel size (for the aspect ratio)."""
+
+    jpeg: bytes
+    width: int
+    height: int
+
+
+def resolve(brief_dir: Path, relative: str, doc: YamlDoc) -> Path:
+    """The photo's path, refused unless it is a relative path that stays inside the brief's folder."""
+    line, column = doc.position(("photo", "file"))
+
+    def refuse(message: str) -> BriefError:
+        return BriefError([Problem(doc.file, line, column, "photo.file", message)])
+
+    pure = PurePosixPath(relative.replace("\\", "/"))
+    if pure.is_absolute() or relative.startswith(("~", "/")) or ":" in relative:
+        raise refuse("must be a path relative to the brief's folder, e.g. photos/pishan.jpg")
+    if ".." in pure.parts:
+        raise refuse("must stay inside the brief's folder ('..' is not allowed)")
+    root = brief_dir.resolve()
+    path = (brief_dir / pure).resolve()
+    if not path.is_relative_to(root):
+        raise refuse("resolves outside the brief's folder (a link pointing out?)")
+    if not path.is_file():
+        raise refuse(f"no such file: {relative}")
+    if path.stat().st_size > MAX_PHOTO_BYTES:
+        raise refuse(f"the photo is over {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+    return path
+
+
+def prepare(path: Path, printed_width_pt: float, doc: YamlDoc) -> PreparedPhoto:
+    """Decode, check, orient and downsample a photo; a broken or hostile file is a clear error."""
+    line, column = doc.position(("photo", "file"))
+
+    def refuse(message: str) -> BriefError:
+        return BriefError([Problem(doc.file, line, column, "photo.file", message)])
+
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.format not in FORMATS:
+                    raise refuse(f"is {image.format or 'not an image'}; use a JPEG or PNG photo")
+                if image.width * image.height > MAX_PIXELS:
+                    raise refuse(f"has {image.width}×{image.height} pixels, over the {MAX_PIXELS:,} limit")
+                image.load()
+                oriented = ImageOps.exif_transpose(image)
+    except BriefError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise refuse(f"refused as a decompression bomb: {error}") from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise refuse(f"cannot be read as an image ({error}); re-save it as JPEG or PNG") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+    if oriented.mode in ("RGBA", "LA") or (oriented.mode == "P" and "transparency" in oriented.info):
+        rgba = oriented.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        oriented = flat
+    rgb = oriented.convert("RGB")
+    most = max(1, round(printed_width_pt / 72 * PRINT_DPI))
+    if rgb.width > most:
+        rgb = rgb.resize((most, max(1, round(rgb.height * most / rgb.width))), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    rgb.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, subsampling=2)
+    return PreparedPhoto(out.getvalue(), rgb.width, rgb.height)
