@@ -1,23 +1,35 @@
-"""Build briefings: load and check every brief, lay each out, write its PDF and the combined report."""
+"""Build briefings: check every brief, lay each out, write its PDF and the combined report.
+
+Incremental (a brief whose inputs are unchanged since the last good build is skipped) and parallel
+(``jobs`` worker processes, each loading the fonts once). Deciding that nothing changed imports
+neither ReportLab nor pydantic, so a no-op build is fast.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .check import check_brief, check_settings, display_path
-from .errors import BriefError
-from .layout import BriefPage, PageGeometry
-from .model import SETTINGS_FILE
-from .render import brief_pdf, remove_stale_temp_files, write_atomic
-from .report import combined_pdf
+from .errors import BriefError, Problem
+from .files import remove_stale_temp_files, write_atomic
+from .manifest import DigestCache, Entry, Manifest, combined_digest, environment_digest, pdf_stamp
+
+if TYPE_CHECKING:
+    from .geometry import PageGeometry
+    from .layout import BriefPage
+    from .model import ReportSettings
 
 COMBINED = "combined.pdf"
+SETTINGS_FILE = "report.yaml"
 
 
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
     errors: list[BriefError] = field(default_factory=list)
     combined_skipped: str | None = None
 
@@ -26,40 +38,224 @@ class BuildResult:
         return not self.errors
 
 
+@dataclass(frozen=True)
+class Built:
+    """What building one brief gives back (picklable, so worker processes can return it)."""
+
+    index: int
+    stem: str
+    problems: list[Problem]
+    entry: Entry | None = None
+    brief: Any = None  # model.Brief
+    display: str = ""
+    photo: Any = None  # photos.PreparedPhoto
+
+
 def discover(briefs_dir: Path) -> list[Path]:
     """The brief files of a folder: every ``*.yaml`` but the report settings, in name order."""
     return sorted(p for p in briefs_dir.glob("*.yaml") if p.name != SETTINGS_FILE)
 
 
+def display_path(path: Path) -> str:
+    """The path as a person typed it: relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class _Job:
+    out_dir: Path
+    seeds_dir: Path
+    settings_path: Path
+    geometry: "PageGeometry"
+
+
+_worker_settings: dict[Path, "ReportSettings"] = {}
+
+
+def _settings(path: Path) -> "ReportSettings":
+    from .check import check_settings
+
+    if path not in _worker_settings:
+        _worker_settings[path] = check_settings(path)
+    return _worker_settings[path]
+
+
+def build_one(job: _Job, index: int, path: Path) -> Built:
+    """Check, lay out and write one brief; its problems instead of an exception when it fails."""
+    from . import photos
+    from .check import check_brief
+    from .render import brief_pdf
+
+    try:
+        page, photo = check_brief(path, job.seeds_dir, _settings(job.settings_path), job.geometry,
+                                  with_photo=True)
+    except BriefError as error:
+        return Built(index, path.stem, error.problems)
+    target = job.out_dir / f"{path.stem}.pdf"
+    write_atomic(target, brief_pdf(page, _settings(job.settings_path), job.geometry))
+    deps = {os.fspath((job.seeds_dir / s.file).resolve()): "" for s in page.brief.sources}
+    if page.brief.photo:
+        deps[os.fspath(photos.resolve(path.parent, page.brief.photo.file, _loaded_doc_stub(path)))] = ""
+    return Built(index, path.stem, [], Entry("", deps, page.body_size, pdf_stamp(target)), page.brief,
+                 display_path(path), photo)
+
+
+def _loaded_doc_stub(path: Path):
+    from .yamldoc import YamlDoc
+
+    return YamlDoc(display_path(path), None, {})
+
+
+PARALLEL_FROM = 8  # briefs; below this, starting workers costs more than it saves
+
+
+def _build_many(job: _Job, todo: list[tuple[int, Path]], jobs: int) -> Iterable[Built]:
+    if jobs <= 1 or len(todo) < PARALLEL_FROM:
+        for index, path in todo:
+            yield build_one(job, index, path)
+        return
+    import multiprocessing
+
+    from . import fonts, linebreak
+    from .check import check_brief  # noqa: F401 - imported before forking, so workers inherit it
+    from .render import brief_pdf  # noqa: F401
+
+    fonts.register()  # loaded once here; forked workers share it
+    linebreak.install()
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    chunk = max(1, min(16, len(todo) // (jobs * 4)))
+    pool = context.Pool(jobs, initializer=_worker_started)
+    try:
+        yield from pool.imap(_build_one_packed, [(job, index, path) for index, path in todo], chunksize=chunk)
+    except BaseException:
+        pool.terminate()  # a killed or failed build stops its workers too; each removes its temporary file
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+
+
+def _worker_started() -> None:
+    """In a worker: end with the parent, and unwind (removing a half-written temp file) on SIGTERM."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the workers
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: a parent killed by SIGKILL ends us
+
+
+def _build_one_packed(args: tuple[_Job, int, Path]) -> Built:
+    return build_one(*args)
+
+
 def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Path, combined: bool = True,
-          geometry: PageGeometry = PageGeometry(), log: Callable[[str], None] = lambda line: None) -> BuildResult:
+          geometry: "PageGeometry | None" = None, jobs: int = 1, force: bool = False,
+          log: Callable[[str], None] = lambda line: None,
+          progress: Callable[[int], None] = lambda done: None) -> BuildResult:
     """Build every brief that is good; a bad one is reported and its last good PDF left untouched.
 
     The combined report is written only when every brief built, so it never silently lacks a province.
     """
+    if geometry is None:
+        from .geometry import PageGeometry
+
+        geometry = PageGeometry()
     result = BuildResult()
-    settings = check_settings(settings_path)
+    if not settings_path.is_file():
+        _settings(settings_path)  # raises the clear error
+    digests = DigestCache()
+    settings_digest = digests.of(settings_path) or ""
+    environment = environment_digest({"geometry": repr(geometry)})
+    old = Manifest() if force else Manifest.read(out_dir)
+    if (old.settings, old.environment) != (settings_digest, environment):
+        old = Manifest()
     if out_dir.is_dir():
         remove_stale_temp_files(out_dir)  # left by a build killed with SIGKILL
-    pages: list[BriefPage] = []
-    for path in briefs:
-        try:
-            page = check_brief(path, seeds_dir, settings, geometry)
-        except BriefError as error:
-            result.errors.append(error)
-            continue
-        target = out_dir / f"{path.stem}.pdf"
-        write_atomic(target, brief_pdf(page, settings, geometry))
-        result.written.append(target)
-        log(f"wrote {display_path(target)} (body {page.body_size:g} pt)")
-        pages.append(page)
-    if combined:
-        if result.errors:
-            result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
-                                       "combined report must not silently lack a province")
-        elif pages:
-            target = out_dir / COMBINED
-            write_atomic(target, combined_pdf(pages, settings, geometry))
+    manifest = Manifest(settings_digest, environment)
+    todo: list[tuple[int, Path]] = []
+    brief_digests: dict[str, str] = {}
+    for index, path in enumerate(briefs):
+        brief_digest = digests.of(path) or ""
+        brief_digests[path.stem] = brief_digest
+        entry = old.briefs.get(path.stem)
+        if entry and entry.fresh(brief_digest, out_dir / f"{path.stem}.pdf", digests):
+            manifest.briefs[path.stem] = entry
+            result.unchanged.append(out_dir / f"{path.stem}.pdf")
+        else:
+            todo.append((index, path))
+    done = len(briefs) - len(todo)
+    progress(done)
+    built: dict[int, Built] = {}
+    if todo:
+        _settings(settings_path)  # validates report.yaml before any worker starts: an error writes nothing
+        job = _Job(out_dir, seeds_dir, settings_path, geometry)
+        for item in _build_many(job, todo, jobs):
+            done += 1
+            progress(done)
+            if item.problems:
+                result.errors.append(BriefError(item.problems))
+                continue
+            assert item.entry is not None
+            entry = Entry(brief_digests[item.stem], {dep: digests.of(Path(dep)) or "" for dep in item.entry.deps},
+                          item.entry.body_size, item.entry.pdf)
+            manifest.briefs[item.stem] = entry
+            built[item.index] = item
+            target = out_dir / f"{item.stem}.pdf"
             result.written.append(target)
-            log(f"wrote {display_path(target)} ({len(pages)} briefings)")
+            log(f"wrote {display_path(target)} (body {entry.body_size:g} pt)")
+    if combined:
+        _combined(briefs, out_dir, settings_path, seeds_dir, geometry, old, manifest, built, result, log)
+    manifest.write(out_dir)
     return result
+
+
+def _combined(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Path, geometry: "PageGeometry",
+              old: Manifest, manifest: Manifest, built: dict[int, Built], result: BuildResult,
+              log: Callable[[str], None]) -> None:
+    target = out_dir / COMBINED
+    if result.errors:
+        result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
+                                   "combined report must not silently lack a province")
+        return
+    if not briefs:
+        return
+    inputs = combined_digest(manifest.settings, manifest.environment,
+                             [(p.stem, manifest.briefs[p.stem]) for p in briefs])
+    if old.combined == inputs and target.is_file() and pdf_stamp(target) == old.combined_pdf:
+        manifest.combined, manifest.combined_pdf = inputs, old.combined_pdf
+        result.unchanged.append(target)
+        return
+    from .report import combined_pdf
+
+    settings = _settings(settings_path)
+    pages = [_page_for(index, path, built, manifest.briefs[path.stem], seeds_dir, settings, geometry)
+             for index, path in enumerate(briefs)]
+    write_atomic(target, combined_pdf(pages, settings, geometry))
+    manifest.combined, manifest.combined_pdf = inputs, pdf_stamp(target)
+    result.written.append(target)
+    log(f"wrote {display_path(target)} ({len(pages)} briefings)")
+
+
+def _page_for(index: int, path: Path, built: dict[int, Built], entry: Entry, seeds_dir: Path,
+              settings: "ReportSettings", geometry: "PageGeometry") -> "BriefPage":
+    """A province's page for the combined report, at the body size its own build chose (no new search)."""
+    from .check import check_brief
+    from .layout import lay_out
+    from .model import LoadedBrief
+
+    item = built.get(index)
+    if item is None:  # unchanged since the last build: load it again, lay it out at its known size
+        page, _ = check_brief(path, seeds_dir, settings, geometry, with_photo=True, sizes=(entry.body_size,))
+        return page
+    loaded = LoadedBrief(item.stem, path, _loaded_doc_stub(path), item.brief)
+    return lay_out(loaded, settings, geometry, item.photo, sizes=(entry.body_size,))

@@ -5,17 +5,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import glyphs, photos, provenance
+from .build import display_path
 from .errors import BriefError, Problem
-from .layout import BriefPage, PageGeometry, lay_out, photo_width
+from .layout import BODY_SIZES, BriefPage, PageGeometry, lay_out, photo_width
 from .model import ReportSettings, load_brief, load_settings
-
-
-def display_path(path: Path) -> str:
-    """The path as a person typed it: relative to the working folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def check_settings(settings_path: Path) -> ReportSettings:
@@ -30,9 +23,12 @@ def check_settings(settings_path: Path) -> ReportSettings:
     return settings
 
 
-def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings,
-                geometry: PageGeometry = PageGeometry()) -> BriefPage:
-    """Load, prove and lay out one brief in memory; raise ``BriefError`` with every problem found."""
+def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings, geometry: PageGeometry = PageGeometry(),
+                with_photo: bool = False, sizes: tuple[float, ...] = BODY_SIZES):
+    """Load, prove and lay out one brief in memory; raise ``BriefError`` with every problem found.
+
+    Returns the page, or with ``with_photo`` the page and the prepared photo (or None).
+    """
     loaded = load_brief(path, display_path(path))
     problems = provenance.check(loaded, seeds_dir) + glyphs.missing_glyphs(loaded)
     if problems:
@@ -41,7 +37,8 @@ def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings,
     if loaded.brief.photo:
         photo_path = photos.resolve(path.parent, loaded.brief.photo.file, loaded.doc)
         photo = photos.prepare(photo_path, photo_width(geometry), loaded.doc)
-    return lay_out(loaded, settings, geometry, photo)
+    page = lay_out(loaded, settings, geometry, photo, sizes)
+    return (page, photo) if with_photo else page
 
 
 @dataclass(frozen=True)

@@ -28,24 +28,36 @@ def main() -> None:
 @click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
               help="Folder of source documents the briefs cite. [default: seeds/ beside the briefs folder]")
 @click.option("--no-combined", is_flag=True, help="Do not write combined.pdf.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes. [default: the number of CPUs]")
+@click.option("--force", is_flag=True, help="Rebuild every PDF, even those whose inputs did not change.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seeds_dir: Path | None,
-          no_combined: bool) -> None:
+          no_combined: bool, jobs: int | None, force: bool, quiet: bool) -> None:
     """Build out/<brief>.pdf for each brief and out/combined.pdf.
 
     With no BRIEF, builds every *.yaml in the briefs folder (report.yaml holds the report settings).
-    A brief that fails is reported and its last good PDF is kept; the others are still built.
+    A brief whose inputs (its file, the seeds it cites, its photo, report.yaml, the fonts, this
+    program) did not change since the last good build is not built again. A brief that fails is
+    reported and its last good PDF is kept; the others are still built.
     """
+    import os
+
     from .build import build as run_build
 
     _exit_cleanly_on_sigterm()
-
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
-    try:
-        result = run_build(paths, out_dir, briefs_dir / "report.yaml", seeds, combined=not no_combined,
-                           log=click.echo)
-    except BriefError as error:
-        _report([error])
-        raise click.ClickException("no PDF was written") from None
+    show_bar = not quiet and sys.stdout.isatty() and len(paths) > PROGRESS_FROM
+    log = (lambda line: None) if quiet or show_bar else click.echo
+    with _progress(len(paths), show_bar) as advance:
+        try:
+            result = run_build(paths, out_dir, briefs_dir / "report.yaml", seeds, combined=not no_combined,
+                               jobs=jobs or os.cpu_count() or 1, force=force, log=log, progress=advance)
+        except BriefError as error:
+            _report([error])
+            raise click.ClickException("no PDF was written") from None
+    if not quiet and (show_bar or not result.written):
+        click.echo(f"{len(result.written)} PDF(s) written, {len(result.unchanged)} unchanged, in {out_dir}/")
     if result.errors:
         _report(result.errors)
         if result.combined_skipped:
@@ -53,6 +65,31 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         count = len(result.errors)
         raise click.ClickException(f"{count} brief{'s' if count > 1 else ''} failed; their last good PDFs are "
                                    "untouched")
+
+
+PROGRESS_FROM = 5  # briefs; fewer print one line each
+
+
+class _progress:
+    """A progress bar on a terminal; a no-op otherwise."""
+
+    def __init__(self, total: int, shown: bool):
+        self.bar = click.progressbar(length=total, label="building", file=sys.stderr) if shown else None
+        self.done = 0
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.__enter__()
+        return self.advance
+
+    def advance(self, done: int) -> None:
+        if self.bar:
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar:
+            self.bar.__exit__(*exc)
 
 
 @main.command()

@@ -6,9 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-
 SERIF = "BriefingSerif"
 SERIF_BOLD = "BriefingSerif-Bold"
 SANS_BOLD = "BriefingSans-Bold"
@@ -47,6 +44,9 @@ class Faces:
 @functools.cache
 def register() -> Faces:
     """Register every face with ReportLab (once per process) and return their coverage."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     folder = fonts_dir()
     coverage = {}
     for name, filename in FACE_FILES.items():

@@ -8,7 +8,6 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
@@ -17,6 +16,7 @@ from reportlab.platypus.flowables import HRFlowable
 from . import fonts, linebreak
 from .errors import BriefError
 from .model import Brief, LoadedBrief, ReportSettings
+from .geometry import PageGeometry
 from .photos import PreparedPhoto
 from .provenance import printed_figure
 
@@ -30,25 +30,6 @@ PHOTO_SHARE = 0.30  # of the type area's width, beside the lead
 PHOTO_MAX_HEIGHT = 130.0  # pt
 BODY_SIZES = (14.0, 13.5, 13.0, 12.5, 12.0, 11.5, 11.0, 10.5)  # pt; 三号 (16) is the upper bound, 五号 the floor
 _FIT_SLACK = 1.0  # pt kept free so rounding inside ReportLab's frame never pushes the last line over
-
-
-@dataclass(frozen=True)
-class PageGeometry:
-    """Paper and margins (GB/T 9704: 37/28/26/35 mm top/left/right/bottom, type area 156 × 225 mm)."""
-
-    size: tuple[float, float] = A4
-    top: float = 37 * mm
-    left: float = 28 * mm
-    right: float = 26 * mm
-    bottom: float = 35 * mm
-
-    @property
-    def width(self) -> float:
-        return self.size[0] - self.left - self.right
-
-    @property
-    def height(self) -> float:
-        return self.size[1] - self.top - self.bottom
 
 
 @dataclass(frozen=True)
@@ -243,20 +224,30 @@ def measure(flowables: list[Flowable], width: float, height: float) -> float:
 
 
 def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometry = PageGeometry(),
-            photo: PreparedPhoto | None = None) -> BriefPage:
-    """Lay the brief out on one page at the largest body size that fits; never cut text."""
+            photo: PreparedPhoto | None = None, sizes: tuple[float, ...] = BODY_SIZES) -> BriefPage:
+    """Lay the brief out on one page at the largest of ``sizes`` that fits; never cut text."""
     fonts.register()
     linebreak.install()
     width, height = geometry.width, geometry.height
+
+    def attempt(body: float) -> tuple[float, list[Flowable], list[Flowable]]:
+        main, footer = page_flowables(loaded.brief, settings, styles_for(body), width, photo)
+        return measure(main, width, height) + measure(footer, width, height), main, footer
+
+    # the page's height grows with the body size: binary search for the largest size that fits
+    low, high, best = 0, len(sizes) - 1, None  # sizes run from largest to smallest
     overflow = 0.0
-    for body in BODY_SIZES:
-        st = styles_for(body)
-        main, footer = page_flowables(loaded.brief, settings, st, width, photo)
-        used = measure(main, width, height) + measure(footer, width, height)
+    while low <= high:
+        middle = (low + high) // 2
+        used, main, footer = attempt(sizes[middle])
         if used <= height - _FIT_SLACK:
-            filler = Spacer(1, height - _FIT_SLACK - used)
-            return BriefPage(loaded.stem, loaded.brief, main + [filler] + footer, body, used)
-        overflow = used - (height - _FIT_SLACK)
+            best, high = (sizes[middle], used, main, footer), middle - 1
+        else:
+            overflow, low = used - (height - _FIT_SLACK), middle + 1
+    if best:
+        body, used, main, footer = best
+        filler = Spacer(1, height - _FIT_SLACK - used)
+        return BriefPage(loaded.stem, loaded.brief, main + [filler] + footer, body, used)
     raise BriefError.single(
-        loaded.doc.file, f"does not fit on one page even at {BODY_SIZES[-1]} pt body text: "
+        loaded.doc.file, f"does not fit on one page even at {sizes[-1]:g} pt body text: "
         f"{overflow / mm:.0f} mm ({overflow:.0f} pt) too long; shorten the lead, points or metrics")

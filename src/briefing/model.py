@@ -223,9 +223,6 @@ class ReportSettings(_Strict):
         return f"{self.date.year}年{self.date.month}月{self.date.day}日"
 
 
-SETTINGS_FILE = "report.yaml"
-
-
 def load_settings(path: Path, display: str | None = None) -> tuple[ReportSettings, yamldoc.YamlDoc]:
     doc = yamldoc.load(path, display)
     settings = validate(doc, ReportSettings)

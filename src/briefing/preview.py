@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import fonts
 from .build import COMBINED
-from .render import write_atomic
+from .files import write_atomic
 
 CONTACT_SHEET = "contact-sheet.png"
 POINTS_PER_INCH = 72

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -16,8 +13,6 @@ from .model import ReportSettings
 
 PAGE_NUMBER_SIZE = 14.0  # 4号
 PRODUCER = "briefing"
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 class Bookmark(Flowable):
@@ -80,35 +75,3 @@ def brief_pdf(page: BriefPage, settings: ReportSettings, geometry: PageGeometry 
                     keywords=[settings.name, brief.province, *brief.regions], numbered_from=1)
     doc.build([Bookmark(page.stem, brief.province), *page.flowables])
     return buffer.getvalue()
-
-
-TEMP_SUFFIX = ".tmp"
-
-
-def temp_files(folder: Path) -> list[Path]:
-    """Temporary files a killed build may have left in ``folder``."""
-    return sorted(folder.glob(f".*.pdf.*{TEMP_SUFFIX}"))
-
-
-def remove_stale_temp_files(folder: Path) -> None:
-    for path in temp_files(folder):
-        path.unlink(missing_ok=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader (or a crash) sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a PDF is as readable as any file the user saves
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
