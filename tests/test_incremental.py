@@ -1,0 +1,75 @@
+"""Parallel builds give the same bytes; unchanged briefs are not built again; --force rebuilds all."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from briefing.build import build, discover
+
+
+def many(project: Path, copies: int = 3) -> list[Path]:
+    briefs = project / "briefs"
+    for stem in ("anhui", "shanghai", "zhejiang"):
+        for n in range(copies):
+            shutil.copy(briefs / f"{stem}.yaml", briefs / f"{stem}-{n}.yaml")
+    return discover(briefs)
+
+
+def run(project: Path, out: str, **options) -> object:
+    result = build(discover(project / "briefs"), project / out, project / "briefs" / "report.yaml",
+                   project / "seeds", **options)
+    assert result.ok, [str(e) for e in result.errors]
+    return result
+
+
+def pdfs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.pdf"))}
+
+
+def test_jobs_2_is_byte_identical_to_jobs_1(project: Path) -> None:
+    briefs = many(project)
+    assert len(briefs) >= 8  # enough to use worker processes
+    run(project, "one", jobs=1)
+    run(project, "two", jobs=2)
+    assert pdfs(project / "one") == pdfs(project / "two")
+    assert len(pdfs(project / "two")) == len(briefs) + 1
+
+
+def test_second_build_writes_nothing(project: Path) -> None:
+    many(project)
+    first = run(project, "out", jobs=2)
+    second = run(project, "out", jobs=2)
+    assert second.written == [] and len(second.unchanged) == len(first.written)
+
+
+def test_changing_one_brief_rebuilds_it_and_the_combined_report(project: Path) -> None:
+    many(project)
+    run(project, "out")
+    before = pdfs(project / "out")
+    brief = project / "briefs" / "shanghai-1.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("文旅交流", "文化旅游"), encoding="utf-8")
+    result = run(project, "out")
+    assert sorted(p.name for p in result.written) == ["combined.pdf", "shanghai-1.pdf"]
+    after = pdfs(project / "out")
+    changed = sorted(name for name in after if after[name] != before[name])
+    assert changed == ["combined.pdf", "shanghai-1.pdf"]
+
+
+def test_a_changed_seed_or_photo_or_deleted_pdf_is_noticed(project: Path) -> None:
+    run(project, "out")
+    seed = project / "seeds" / "003_c86d259adb8c50f8.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert sorted(p.name for p in run(project, "out").written) == ["combined.pdf", "shanghai.pdf"]
+    photo = project / "briefs" / "photos" / "pishan.jpg"
+    photo.write_bytes(photo.read_bytes())  # same bytes: nothing to do
+    assert run(project, "out").written == []
+    (project / "out" / "zhejiang.pdf").unlink()
+    assert [p.name for p in run(project, "out").written] == ["zhejiang.pdf"]
+
+
+def test_force_and_changed_settings_rebuild_everything(project: Path) -> None:
+    run(project, "out")
+    assert len(run(project, "out", force=True).written) == 4
+    settings = project / "briefs" / "report.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("issue: 1", "issue: 2"), encoding="utf-8")
+    assert len(run(project, "out").written) == 4
