@@ -198,6 +198,12 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     built: dict[int, Built] = {}
     if todo:
         _settings(settings_path)  # validates report.yaml before any worker starts: an error writes nothing
+        if geometry.watermark:
+            from .glyphs import watermark_problems
+
+            problems = watermark_problems(geometry.watermark)
+            if problems:
+                raise BriefError(problems)
         job = _Job(out_dir, seeds_dir, settings_path, geometry)
         for item in _build_many(job, todo, jobs):
             done += 1

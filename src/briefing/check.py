@@ -36,7 +36,7 @@ def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings, geometry:
     photo = None
     if loaded.brief.photo:
         photo_path = photos.resolve(path.parent, loaded.brief.photo.file, loaded.doc)
-        photo = photos.prepare(photo_path, photo_width(geometry), loaded.doc)
+        photo = photos.prepare(photo_path, photo_width(geometry), loaded.doc, geometry.grayscale)
     page = lay_out(loaded, settings, geometry, photo, sizes)
     return (page, photo) if with_photo else page
 

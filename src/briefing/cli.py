@@ -32,8 +32,14 @@ def main() -> None:
               help="Worker processes. [default: the number of CPUs]")
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those whose inputs did not change.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size; the layout adapts and each briefing stays one page.")
+@click.option("--grayscale", is_flag=True, help="For black-and-white printers: every colour and photo in grey.")
+@click.option("--watermark", metavar="TEXT", default=None,
+              help="Large light diagonal text under the content of every page, e.g. 内部资料 or 征求意见稿.")
 def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seeds_dir: Path | None,
-          no_combined: bool, jobs: int | None, force: bool, quiet: bool) -> None:
+          no_combined: bool, jobs: int | None, force: bool, quiet: bool, paper: str, grayscale: bool,
+          watermark: str | None) -> None:
     """Build out/<brief>.pdf for each brief and out/combined.pdf.
 
     With no BRIEF, builds every *.yaml in the briefs folder (report.yaml holds the report settings).
@@ -44,6 +50,7 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     import os
 
     from .build import build as run_build
+    from .geometry import page_setup
 
     _exit_cleanly_on_sigterm()
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
@@ -52,7 +59,8 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     with _progress(len(paths), show_bar) as advance:
         try:
             result = run_build(paths, out_dir, briefs_dir / "report.yaml", seeds, combined=not no_combined,
-                               jobs=jobs or os.cpu_count() or 1, force=force, log=log, progress=advance)
+                               geometry=page_setup(paper, grayscale, watermark), jobs=jobs or os.cpu_count() or 1,
+                               force=force, log=log, progress=advance)
         except BriefError as error:
             _report([error])
             raise click.ClickException("no PDF was written") from None

@@ -1,21 +1,26 @@
-"""Paper and margins: light on purpose (no ReportLab), so deciding what to rebuild stays fast."""
+"""Page setup (paper, margins, grayscale, watermark): light on purpose (no ReportLab), so deciding what
+to rebuild stays fast."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 MM = 72 / 25.4  # points per millimetre
 A4 = (210 * MM, 297 * MM)
+LETTER = (8.5 * 72, 11 * 72)
 
 
 @dataclass(frozen=True)
 class PageGeometry:
-    """Paper and margins (GB/T 9704: 37/28/26/35 mm top/left/right/bottom, type area 156 × 225 mm)."""
+    """Paper and margins (GB/T 9704: 37/28/26/35 mm top/left/right/bottom, type area 156 × 225 mm),
+    and how the page is printed: in grey only, under a watermark."""
 
     size: tuple[float, float] = A4
     top: float = 37 * MM
     left: float = 28 * MM
     right: float = 26 * MM
     bottom: float = 35 * MM
+    grayscale: bool = False
+    watermark: str | None = None
 
     @property
     def width(self) -> float:
@@ -24,3 +29,12 @@ class PageGeometry:
     @property
     def height(self) -> float:
         return self.size[1] - self.top - self.bottom
+
+
+def page_setup(paper: str = "a4", grayscale: bool = False, watermark: str | None = None) -> PageGeometry:
+    """A4 with GB/T 9704 margins, or US Letter (shorter: top and bottom margins 28/25 mm)."""
+    if paper == "letter":
+        return PageGeometry(LETTER, 28 * MM, 28 * MM, 26 * MM, 25 * MM, grayscale, watermark or None)
+    if paper != "a4":
+        raise ValueError(f"unknown paper {paper!r}")
+    return PageGeometry(grayscale=grayscale, watermark=watermark or None)

@@ -58,3 +58,16 @@ def missing_in_settings(settings: ReportSettings, doc: YamlDoc) -> list[Problem]
             problems.append(Problem(doc.file, line, column, key, f"character {ch!r} (U+{ord(ch):04X}) is not in "
                                     f"the font {fonts.FACE_DESCRIPTIONS[face]}"))
     return problems
+
+
+MAX_WATERMARK = 20
+
+
+def watermark_problems(text: str) -> list[Problem]:
+    """A watermark that cannot be drawn whole is refused before anything is built."""
+    if len(text) > MAX_WATERMARK:
+        return [Problem("--watermark", None, None, "", f"is {len(text)} characters; at most {MAX_WATERMARK} fit "
+                        "across the page")]
+    faces = fonts.register()
+    return [Problem("--watermark", None, None, "", f"character {ch!r} (U+{ord(ch):04X}) is not in the font "
+                    f"{fonts.FACE_DESCRIPTIONS[fonts.SERIF_BOLD]}") for ch in faces.missing(fonts.SERIF_BOLD, text)]

@@ -51,7 +51,7 @@ def resolve(brief_dir: Path, relative: str, doc: YamlDoc) -> Path:
     return path
 
 
-def prepare(path: Path, printed_width_pt: float, doc: YamlDoc) -> PreparedPhoto:
+def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool = False) -> PreparedPhoto:
     """Decode, check, orient and downsample a photo; a broken or hostile file is a clear error."""
     line, column = doc.position(("photo", "file"))
 
@@ -83,10 +83,10 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc) -> PreparedPhoto:
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
         oriented = flat
-    rgb = oriented.convert("RGB")
+    picture = oriented.convert("L" if grayscale else "RGB")
     most = max(1, round(printed_width_pt / 72 * PRINT_DPI))
-    if rgb.width > most:
-        rgb = rgb.resize((most, max(1, round(rgb.height * most / rgb.width))), Image.Resampling.LANCZOS)
+    if picture.width > most:
+        picture = picture.resize((most, max(1, round(picture.height * most / picture.width))), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    rgb.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, subsampling=2)
-    return PreparedPhoto(out.getvalue(), rgb.width, rgb.height)
+    picture.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, subsampling=2)
+    return PreparedPhoto(out.getvalue(), picture.width, picture.height)

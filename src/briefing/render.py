@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+from reportlab.lib.colors import Color, toColor
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
@@ -47,6 +48,31 @@ def draw_page_number(canvas: Canvas, geometry: PageGeometry, number: int) -> Non
     canvas.restoreState()
 
 
+def to_gray(color: Color | str) -> Color:
+    """Any colour as the grey of the same luminance (for black-and-white printers)."""
+    color = toColor(color)
+    red, green, blue = color.rgb()
+    level = 0.299 * red + 0.587 * green + 0.114 * blue
+    return Color(level, level, level, alpha=getattr(color, "alpha", 1))
+
+
+WATERMARK_GREY = Color(0.88, 0.88, 0.88)
+
+
+def draw_watermark(canvas: Canvas, geometry: PageGeometry, text: str) -> None:
+    """Large light diagonal text, drawn before the page's content so it lies under it."""
+    width, height = geometry.size
+    diagonal = (width ** 2 + height ** 2) ** 0.5
+    size = min(110.0, diagonal * 0.6 / max(1, len(text)))
+    canvas.saveState()
+    canvas.setFillColor(WATERMARK_GREY)
+    canvas.setFont(fonts.SERIF_BOLD, size)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(54.7)  # the page's diagonal
+    canvas.drawCentredString(0, -size / 3, text)
+    canvas.restoreState()
+
+
 def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSettings, title: str, subject: str,
              keywords: list[str], numbered_from: int) -> BaseDocTemplate:
     """A DocTemplate for our pages: type area frame, page numbers, metadata, embedded fonts, fixed dates."""
@@ -54,6 +80,8 @@ def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSetting
 
     def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.setDateFormatter(lambda *now: pdf_date)  # the issue's date, never the clock
+        if geometry.watermark:
+            draw_watermark(canvas, geometry, geometry.watermark)
         if doc.page >= numbered_from:
             draw_page_number(canvas, geometry, doc.page)
 
@@ -63,7 +91,8 @@ def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSetting
         buffer, pagesize=geometry.size, pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
         leftMargin=geometry.left, rightMargin=geometry.right, topMargin=geometry.top, bottomMargin=geometry.bottom,
         title=title, author=settings.unit, subject=subject, keywords=keywords, creator=PRODUCER, producer=PRODUCER,
-        lang="zh-CN", invariant=1, initialFontName=fonts.SERIF, displayDocTitle=1)
+        lang="zh-CN", invariant=1, initialFontName=fonts.SERIF, displayDocTitle=1,
+        enforceColorSpace=to_gray if geometry.grayscale else None)
 
 
 def brief_pdf(page: BriefPage, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> bytes:
