@@ -114,6 +114,8 @@ def make_project(project: Path, n: int, into: Path) -> Path:
     briefs_dir.mkdir(parents=True)
     shutil.copytree(project / "seeds", into / "seeds")
     shutil.copy2(project / "briefs" / "report.yaml", briefs_dir / "report.yaml")
+    for folder in (p for p in (project / "briefs").iterdir() if p.is_dir()):  # photos and the like
+        shutil.copytree(folder, briefs_dir / folder.name)
     sources = real_briefs(project)
     if n == len(sources):  # the real briefs themselves
         for path in sources:
