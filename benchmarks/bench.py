@@ -256,12 +256,10 @@ def build_options(cmd: list[str]) -> set[str]:
 # --------------------------------------------------------------------------------------------------
 # The benchmark
 
-@dataclass
-class Result:
-    n: int
-    mode: str
+class _Medians:
+    """Medians over ``self.runs`` (a list of Run)."""
+
     runs: list[Run]
-    pdf_sizes: dict[str, int] = field(default_factory=dict)  # name → bytes, after the last run
 
     @property
     def wall(self) -> float:
@@ -274,6 +272,15 @@ class Result:
     @property
     def maxrss_mb(self) -> float:
         return max(r.maxrss_kb for r in self.runs) / 1024
+
+
+@dataclass
+class Result(_Medians):
+    n: int
+    mode: str
+    runs: list[Run]
+    pdf_sizes: dict[str, int] = field(default_factory=dict)  # name → bytes, after the last run
+
 
     @property
     def tree_rss_mb(self) -> float | None:
@@ -348,22 +355,11 @@ def bench_size(cmd: list[str], project: Path, n: int, runs: int, options: set[st
 
 
 @dataclass
-class Reference:
+class Reference(_Medians):
     label: str
     code: str
     runs: list[Run]
 
-    @property
-    def wall(self) -> float:
-        return statistics.median(r.wall for r in self.runs)
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(r.cpu for r in self.runs)
-
-    @property
-    def maxrss_mb(self) -> float:
-        return max(r.maxrss_kb for r in self.runs) / 1024
 
 
 REFERENCES = [

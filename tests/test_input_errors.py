@@ -69,7 +69,6 @@ def test_duplicate_key(project: Path) -> None:
 
 
 def test_unknown_source_id(project: Path) -> None:
-    path = edit(project, "anhui", '    quote: "实施援建项目380余个"', '    quote: "实施援建项目380余个"')
     path = edit(project, "anhui", '    source: "000"\n    quote: "实施援建项目380余个"',
                 '    source: "999"\n    quote: "实施援建项目380余个"')
     assert "metrics[1].source: no source with id '999' (known: 000, 001)" in first_error(path, project)
@@ -132,3 +131,10 @@ def test_empty_file(project: Path) -> None:
 def test_python_tags_are_refused(project: Path) -> None:
     path = edit(project, "anhui", "province: 安徽", 'province: !!python/object/apply:os.system ["true"]')
     assert "is not allowed" in first_error(path, project)
+
+
+def test_impossible_date(project: Path) -> None:
+    path = edit(project, "shanghai", "date: \"2019-09-07\"", "date: 2019-13-45")
+    message = first_error(path, project)
+    assert message.startswith(f"{path}:{line_of(path, 'date: 2019-13-45')}:11: sources[0].date: cannot read")
+    assert "month must be in 1..12" in message

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from . import fonts
 from .build import COMBINED
 from .files import write_atomic
+from .pdffile import LoadedPdf, PdfFileError, load_pdf
 
 CONTACT_SHEET = "contact-sheet.png"
 POINTS_PER_INCH = 72
@@ -39,32 +40,12 @@ class PreviewResult:
     contact_sheet: Path | None = None
 
 
-@dataclass(frozen=True)
-class LoadedPdf:
-    path: Path
-    data: bytes
-    page_count: int
-
-
 def load(path: Path) -> LoadedPdf:
     """Read a PDF and check pdfium can open it; raise ``PreviewError`` if it is missing or unreadable."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PreviewError(f"{path}: no such PDF") from None
-    except OSError as error:
-        raise PreviewError(f"{path}: cannot read it ({error.strerror})") from None
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        raise PreviewError(f"{path}: not a readable PDF ({error})") from None
-    try:
-        count = len(document)
-    finally:
-        document.close()
-    if count == 0:
-        raise PreviewError(f"{path}: the PDF has no pages")
-    return LoadedPdf(path, data, count)
+        return load_pdf(path)
+    except PdfFileError as error:
+        raise PreviewError(str(error)) from None
 
 
 def render_pages(pdf: LoadedPdf, dpi: int) -> list[Image.Image]:

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
+from .pdffile import PdfFileError, load_pdf
 
 LP = "lp"
 LPSTAT = "lpstat"
@@ -57,20 +56,9 @@ def lp_command(pdf: Path, title: str, options: PrintOptions) -> list[str]:
 def job_title(pdf: Path) -> str:
     """The PDF's /Title, else its file name; raise ``PrintError`` if the file is missing or not a PDF."""
     try:
-        data = pdf.read_bytes()
-    except FileNotFoundError:
-        raise PrintError(f"{pdf}: no such PDF") from None
-    except OSError as error:
-        raise PrintError(f"{pdf}: cannot read it ({error.strerror})") from None
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        raise PrintError(f"{pdf}: not a readable PDF ({error})") from None
-    try:
-        title = " ".join(document.get_metadata_value("Title").split())
-    finally:
-        document.close()
-    return title or pdf.name
+        return load_pdf(pdf).title or pdf.name
+    except PdfFileError as error:
+        raise PrintError(str(error)) from None
 
 
 def plan(pdfs: list[Path], options: PrintOptions) -> list[PrintJob]:

@@ -242,12 +242,18 @@ def colophon(settings: ReportSettings, geometry: PageGeometry) -> Flowable:
     return AtPageBottom(parts)
 
 
+def _entry_title(page: BriefPage) -> str:
+    """The title, led by the province unless the title already names it."""
+    brief = page.brief
+    return brief.title if brief.title.startswith(brief.province) else f"{brief.province}：{brief.title}"
+
+
 def combined_pdf(pages: list[BriefPage], settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> bytes:
     """The combined report. Front matter is laid out once alone to learn its length; the province pages
     (exactly one page each, laid out once) then land on known pages, so the contents can name them."""
     parts = [Part("overview", "一、各省市援疆主要数字对照"), Part("charts", "二、图表"),
              Part("provinces", "各省市简报")] + \
-            [Part(page.stem, f"{page.brief.province}：{page.brief.title}", 1) for page in pages] + \
+            [Part(page.stem, _entry_title(page), 1) for page in pages] + \
             [Part("sources", "三、资料来源")]
 
     def front(numbers: dict[str, int], recorded: dict[str, int]) -> list[Flowable]:
