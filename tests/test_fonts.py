@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from fontTools.ttLib import TTFont as FontToolsFont
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from . import glyphs, photos, provenance
 from .build import display_path
 from .errors import BriefError, Problem
-from .layout import BODY_SIZES, BriefPage, PageGeometry, lay_out, photo_width
+from .layout import BODY_SIZES, PageGeometry, lay_out, photo_width
 from .model import ReportSettings, load_brief, load_settings
 
 

@@ -2,21 +2,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
 from .compare import Figure, figures_of, kind_name, kinds_present
-from .layout import GREY, INK, RED, BriefPage, PageGeometry, Styles, markup, masthead, styles_for, table_style
+from .layout import GREY, INK, BriefPage, PageGeometry, Styles, markup, masthead, styles_for, table_style
 from .model import Kind, ReportSettings
 from .provenance import printed_figure
 from .render import Bookmark, document
