@@ -86,12 +86,13 @@ def _settings(path: Path) -> "ReportSettings":
 def build_one(job: _Job, index: int, path: Path) -> Built:
     """Check, lay out and write one brief; its problems instead of an exception when it fails."""
     from . import photos
-    from .check import check_brief
+    from .check import load_checked
+    from .layout import lay_out
     from .render import brief_pdf
 
     try:
-        page, photo = check_brief(path, job.seeds_dir, _settings(job.settings_path), job.geometry,
-                                  with_photo=True)
+        loaded, photo = load_checked(path, job.seeds_dir, job.geometry)
+        page = lay_out(loaded, _settings(job.settings_path), job.geometry, photo)
     except BriefError as error:
         return Built(index, path.stem, error.problems)
     target = job.out_dir / f"{path.stem}.pdf"
@@ -120,7 +121,7 @@ def _build_many(job: _Job, todo: list[tuple[int, Path]], jobs: int) -> Iterable[
     import multiprocessing
 
     from . import fonts, linebreak
-    from .check import check_brief  # noqa: F401 - imported before forking, so workers inherit it
+    from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
     from .render import brief_pdf  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
@@ -241,27 +242,33 @@ def _combined(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir:
         manifest.combined, manifest.combined_pdf = inputs, old.combined_pdf
         result.unchanged.append(target)
         return
-    from .report import combined_pdf
+    from .report import Province, combined_pdf
 
     settings = _settings(settings_path)
-    pages = [_page_for(index, path, built, manifest.briefs[path.stem], seeds_dir, settings, geometry)
-             for index, path in enumerate(briefs)]
-    write_atomic(target, combined_pdf(pages, settings, geometry))
+    kept: dict[int, tuple[Any, Any]] = {i: (b.brief, b.photo) for i, b in built.items()}
+    for index, path in enumerate(briefs):
+        if index not in kept:  # unchanged since the last build: load and prove it again (no layout yet)
+            loaded, photo = _load_checked(path, seeds_dir, geometry)
+            kept[index] = (loaded.brief, photo)
+    provinces = [Province(path.stem, kept[index][0]) for index, path in enumerate(briefs)]
+
+    def page_of(index: int) -> "BriefPage":
+        """A province's page at the body size its own build chose (no new search), made when needed."""
+        from .layout import lay_out
+        from .model import LoadedBrief
+
+        path = briefs[index]
+        brief, photo = kept[index]
+        loaded = LoadedBrief(path.stem, path, _loaded_doc_stub(path), brief)
+        return lay_out(loaded, settings, geometry, photo, sizes=(manifest.briefs[path.stem].body_size,))
+
+    write_atomic(target, combined_pdf(provinces, page_of, settings, geometry))
     manifest.combined, manifest.combined_pdf = inputs, pdf_stamp(target)
     result.written.append(target)
-    log(f"wrote {display_path(target)} ({len(pages)} briefings)")
+    log(f"wrote {display_path(target)} ({len(provinces)} briefings)")
 
 
-def _page_for(index: int, path: Path, built: dict[int, Built], entry: Entry, seeds_dir: Path,
-              settings: "ReportSettings", geometry: "PageGeometry") -> "BriefPage":
-    """A province's page for the combined report, at the body size its own build chose (no new search)."""
-    from .check import check_brief
-    from .layout import lay_out
-    from .model import LoadedBrief
+def _load_checked(path: Path, seeds_dir: Path, geometry: "PageGeometry"):
+    from .check import load_checked
 
-    item = built.get(index)
-    if item is None:  # unchanged since the last build: load it again, lay it out at its known size
-        page, _ = check_brief(path, seeds_dir, settings, geometry, with_photo=True, sizes=(entry.body_size,))
-        return page
-    loaded = LoadedBrief(item.stem, path, _loaded_doc_stub(path), item.brief)
-    return lay_out(loaded, settings, geometry, item.photo, sizes=(entry.body_size,))
+    return load_checked(path, seeds_dir, geometry)

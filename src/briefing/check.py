@@ -7,8 +7,9 @@ from pathlib import Path
 from . import glyphs, photos, provenance
 from .build import display_path
 from .errors import BriefError, Problem
-from .layout import BODY_SIZES, PageGeometry, lay_out, photo_width
-from .model import ReportSettings, load_brief, load_settings
+from .layout import BriefPage, PageGeometry, lay_out, photo_width
+from .model import LoadedBrief, ReportSettings, load_brief, load_settings
+from .photos import PreparedPhoto
 
 
 def check_settings(settings_path: Path) -> ReportSettings:
@@ -23,12 +24,9 @@ def check_settings(settings_path: Path) -> ReportSettings:
     return settings
 
 
-def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings, geometry: PageGeometry = PageGeometry(),
-                with_photo: bool = False, sizes: tuple[float, ...] = BODY_SIZES):
-    """Load, prove and lay out one brief in memory; raise ``BriefError`` with every problem found.
-
-    Returns the page, or with ``with_photo`` the page and the prepared photo (or None).
-    """
+def load_checked(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry()) \
+        -> tuple[LoadedBrief, PreparedPhoto | None]:
+    """Load and prove one brief and prepare its photo; raise ``BriefError`` with every problem found."""
     loaded = load_brief(path, display_path(path))
     problems = provenance.check(loaded, seeds_dir) + glyphs.missing_glyphs(loaded)
     if problems:
@@ -37,8 +35,14 @@ def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings, geometry:
     if loaded.brief.photo:
         photo_path = photos.resolve(path.parent, loaded.brief.photo.file, loaded.doc)
         photo = photos.prepare(photo_path, photo_width(geometry), loaded.doc, geometry.grayscale)
-    page = lay_out(loaded, settings, geometry, photo, sizes)
-    return (page, photo) if with_photo else page
+    return loaded, photo
+
+
+def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings,
+                geometry: PageGeometry = PageGeometry()) -> BriefPage:
+    """Load, prove and lay out one brief in memory; raise ``BriefError`` with every problem found."""
+    loaded, photo = load_checked(path, seeds_dir, geometry)
+    return lay_out(loaded, settings, geometry, photo)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
@@ -14,7 +16,7 @@ from reportlab.platypus.flowables import HRFlowable
 from . import fonts
 from .compare import Figure, figures_of, kind_name, kinds_present
 from .layout import GREY, INK, BriefPage, PageGeometry, Styles, markup, masthead, styles_for, table_style
-from .model import Kind, ReportSettings
+from .model import Brief, Kind, ReportSettings
 from .provenance import printed_figure
 from .render import Bookmark, document
 
@@ -29,6 +31,30 @@ class Part:
     key: str
     title: str
     level: int = 0
+
+
+class Province(NamedTuple):
+    """What the front matter needs of a province: its file stem and its brief."""
+
+    stem: str
+    brief: Brief
+
+
+class StreamedStory(list):
+    """A story whose later flowables are made only when the build reaches them, and dropped once drawn,
+    so memory stays flat however many pages follow."""
+
+    def __init__(self, head: list[Flowable], rest: Iterator[list[Flowable]]):
+        super().__init__(head)
+        self._rest: Iterator[list[Flowable]] | None = rest
+
+    def __len__(self) -> int:
+        while list.__len__(self) < 4 and self._rest is not None:
+            try:
+                self.extend(next(self._rest))
+            except StopIteration:
+                self._rest = None
+        return list.__len__(self)
 
 
 class AtPageBottom(Flowable):
@@ -57,7 +83,7 @@ def _heading_style(st: Styles) -> ParagraphStyle:
                           spaceBefore=0, spaceAfter=10)
 
 
-def cover(settings: ReportSettings, pages: list[BriefPage], geometry: PageGeometry) -> list[Flowable]:
+def cover(settings: ReportSettings, pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     st = styles_for(14)
     title = ParagraphStyle("cover_title", parent=st.title, fontSize=26, leading=36, spaceBefore=70, spaceAfter=30)
     line = ParagraphStyle("cover_line", parent=st.issue, fontSize=16, leading=28)
@@ -109,7 +135,7 @@ def _figure_cell(figures: list[Figure], cell: ParagraphStyle, note: ParagraphSty
     return out
 
 
-def overview(pages: list[BriefPage], geometry: PageGeometry) -> list[Flowable]:
+def overview(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     """One row per province: paired regions, period and each comparable figure in the source's form."""
     st = styles_for(12)
     briefs = [page.brief for page in pages]
@@ -167,7 +193,7 @@ def bar_chart(title: str, figures: list[tuple[str, Figure | None]], unit: str, w
     return drawing
 
 
-def charts(pages: list[BriefPage], geometry: PageGeometry) -> list[Flowable]:
+def charts(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     st = styles_for(12)
     out: list[Flowable] = [Paragraph("二、图表", _heading_style(st))]
     fills = {Kind.funding: HexColor("#5A5A5A"), Kind.sales: HexColor("#B8B8B8")}
@@ -185,7 +211,7 @@ def charts(pages: list[BriefPage], geometry: PageGeometry) -> list[Flowable]:
     return out
 
 
-def appendix(pages: list[BriefPage]) -> list[Flowable]:
+def appendix(pages: list[Province]) -> list[Flowable]:
     """Every cited seed document once, with the figures each province took from it."""
     st = styles_for(12)
     title = ParagraphStyle("source_title", parent=st.body, firstLineIndent=0, fontName=fonts.SERIF_BOLD,
@@ -239,30 +265,34 @@ def colophon(settings: ReportSettings, geometry: PageGeometry) -> Flowable:
     return AtPageBottom(parts)
 
 
-def _entry_title(page: BriefPage) -> str:
+def _entry_title(page: Province) -> str:
     """The title, led by the province unless the title already names it."""
     brief = page.brief
     return brief.title if brief.title.startswith(brief.province) else f"{brief.province}：{brief.title}"
 
 
-def combined_pdf(pages: list[BriefPage], settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> bytes:
-    """The combined report. Front matter is laid out once alone to learn its length; the province pages
-    (exactly one page each, laid out once) then land on known pages, so the contents can name them."""
+def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage], settings: ReportSettings,
+                 geometry: PageGeometry = PageGeometry()) -> bytes:
+    """The combined report. The front matter is laid out once alone to learn its length; the province
+    pages (exactly one page each, made by ``page_of`` only when the build reaches them) then land on
+    known pages, so the contents can name them."""
     parts = [Part("overview", "一、各省市援疆主要数字对照"), Part("charts", "二、图表"),
              Part("provinces", "各省市简报")] + \
-            [Part(page.stem, _entry_title(page), 1) for page in pages] + \
+            [Part(p.stem, _entry_title(p), 1) for p in provinces] + \
             [Part("sources", "三、资料来源")]
 
     def front(numbers: dict[str, int], recorded: dict[str, int]) -> list[Flowable]:
-        return [Bookmark("cover", "封面", pages=recorded), *cover(settings, pages, geometry), PageBreak(),
+        return [Bookmark("cover", "封面", pages=recorded), *cover(settings, provinces, geometry), PageBreak(),
                 Bookmark("contents", "目录", pages=recorded), *contents(parts, numbers, geometry), PageBreak(),
-                Bookmark("overview", "一、各省市援疆主要数字对照", pages=recorded), *overview(pages, geometry),
-                PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *charts(pages, geometry), PageBreak()]
+                Bookmark("overview", "一、各省市援疆主要数字对照", pages=recorded), *overview(provinces, geometry),
+                PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *charts(provinces, geometry),
+                PageBreak()]
 
     def build(story: list[Flowable]) -> tuple[bytes, int]:
         buffer = io.BytesIO()
         doc = document(buffer, geometry, settings, title=settings.title, subject=settings.issue_label,
-                       keywords=[settings.name, *dict.fromkeys(p.brief.province for p in pages)], numbered_from=2)
+                       keywords=[settings.name, *dict.fromkeys(p.brief.province for p in provinces)],
+                       numbered_from=2)
         doc.build(story)
         return buffer.getvalue(), doc.page
 
@@ -270,16 +300,21 @@ def combined_pdf(pages: list[BriefPage], settings: ReportSettings, geometry: Pag
     _, front_pages = build(front({}, recorded))  # (its final page break opens no empty page)
     numbers = dict(recorded)
     numbers["provinces"] = front_pages + 1
-    for index, page in enumerate(pages):
-        numbers[page.stem] = front_pages + 1 + index
-    numbers["sources"] = front_pages + len(pages) + 1
-    story = front(numbers, recorded)
-    story.append(Bookmark("provinces", "各省市简报", pages=recorded))
-    for page in pages:
-        story += [Bookmark(page.stem, page.brief.province, level=1, pages=recorded), *page.flowables, PageBreak()]
-    story += [Bookmark("sources", "三、资料来源", pages=recorded), *appendix(pages), colophon(settings, geometry)]
+    for index, province in enumerate(provinces):
+        numbers[province.stem] = front_pages + 1 + index
+    numbers["sources"] = front_pages + len(provinces) + 1
+
+    def rest() -> Iterator[list[Flowable]]:
+        for index, province in enumerate(provinces):
+            page = page_of(index)
+            yield [Bookmark(province.stem, province.brief.province, level=1, pages=recorded), *page.flowables,
+                   PageBreak()]
+        yield [Bookmark("sources", "三、资料来源", pages=recorded), *appendix(provinces),
+               colophon(settings, geometry)]
+
+    story = front(numbers, recorded) + [Bookmark("provinces", "各省市简报", pages=recorded)]
     recorded.clear()
-    pdf, _ = build(story)
+    pdf, _ = build(StreamedStory(story, rest()))
     if recorded != numbers:  # a province page that did not take exactly one page would shift the rest
         raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {recorded}")
     return pdf
