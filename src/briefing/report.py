@@ -10,17 +10,18 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
 from .compare import Figure, figures_of, kind_name, kinds_present
-from .layout import GREY, INK, BriefPage, PageGeometry, Styles, markup, masthead, styles_for, table_style
+from .layout import GREY, INK, BriefPage, PageGeometry, Styles, markup, masthead, measure, styles_for, table_style
 from .model import Brief, Kind, ReportSettings
 from .provenance import printed_figure
 from .render import Bookmark, document
 
 CHART_KINDS = (Kind.funding, Kind.sales)
+_SLACK = 2.0  # pt left free on each overview page
 CHART_ROWS = 20  # provinces per chart; more get further charts, never an unreadable one
 PERIOD_NOTE = ("注：各项数字按来源原文列出，统计时期与口径各不相同（见各数字下方所注时期），"
                "仅供对照，未作加总或排序；“≈”后为换算到同一单位的数值。")
@@ -147,21 +148,45 @@ def overview(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     note = ParagraphStyle("td_note", parent=cell, fontSize=6.8, leading=8.5, textColor=GREY)
     header = [Paragraph("省市", head), Paragraph("受援地区", head), Paragraph("时期", head)] + \
              [Paragraph(markup(kind_name(kind)), head) for kind in kinds]
-    rows = [header]
-    for brief in briefs:
-        rows.append([Paragraph(markup(brief.province), cell), Paragraph(markup("、".join(brief.regions)), left),
-                     Paragraph(markup(brief.period), cell)]
-                    + [_figure_cell(figures_of(brief, kind), cell, note) for kind in kinds])
+    rows = [[Paragraph(markup(brief.province), cell), Paragraph(markup("、".join(brief.regions)), left),
+             Paragraph(markup(brief.period), cell)] + [_figure_cell(figures_of(brief, kind), cell, note)
+                                                       for kind in kinds]
+            for brief in briefs]
     fixed = [32, 76, 50]
-    rest = (geometry.width - sum(fixed)) / max(1, len(kinds))
-    table = Table(rows, colWidths=fixed + [rest] * len(kinds), repeatRows=1, hAlign="CENTER")
-    table.setStyle(table_style([
+    widths = fixed + [(geometry.width - sum(fixed)) / max(1, len(kinds))] * len(kinds)
+    style = table_style([
         ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#888888")), ("BACKGROUND", (0, 0), (-1, 0), HexColor("#EDE7E3")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
+    heading = Paragraph("一、各省市援疆主要数字对照", _heading_style(st))
+    tables = _tables_by_page(header, rows, widths, style, geometry,
+                             first_room=geometry.height - measure([heading], geometry.width, geometry.height))
     footnote = ParagraphStyle("footnote", parent=st.sources, fontSize=8.5, leading=13, spaceBefore=6)
-    return [Paragraph("一、各省市援疆主要数字对照", _heading_style(st)), table, Paragraph(PERIOD_NOTE, footnote)]
+    return [heading, *tables, Paragraph(PERIOD_NOTE, footnote)]
+
+
+def _tables_by_page(header: list, rows: list[list], widths: list[float], style: TableStyle,
+                    geometry: PageGeometry, first_room: float) -> list[Flowable]:
+    """One table per page, each with the header row. ReportLab re-wraps the rest of a long table at every
+    page it splits, which costs O(N²) for N rows; measuring each row once and cutting here is linear."""
+
+    def height(table_rows: list[list]) -> float:
+        return Table(table_rows, colWidths=widths, style=style).wrap(geometry.width, geometry.height)[1]
+
+    header_height = height([header])
+    out: list[Flowable] = []
+    room, block = first_room - header_height - _SLACK, []
+    for row in rows:
+        row_height = height([row])
+        if block and row_height > room:
+            out += [Table([header, *block], colWidths=widths, style=style, hAlign="CENTER"), PageBreak()]
+            room, block = geometry.height - header_height - _SLACK, []
+        block.append(row)
+        room -= row_height
+    if block:
+        out.append(Table([header, *block], colWidths=widths, style=style, hAlign="CENTER", repeatRows=1))
+    return out
 
 
 def bar_chart(title: str, figures: list[tuple[str, Figure | None]], unit: str, width: float,
