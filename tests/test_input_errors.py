@@ -138,3 +138,8 @@ def test_impossible_date(project: Path) -> None:
     message = first_error(path, project)
     assert message.startswith(f"{path}:{line_of(path, 'date: 2019-13-45')}:11: sources[0].date: cannot read")
     assert "month must be in 1..12" in message
+
+
+def test_a_text_where_a_list_belongs(project: Path) -> None:
+    path = edit(project, "anhui", "regions:\n  - 和田地区皮山县\n", "regions: 和田地区皮山县\n")
+    assert first_error(path, project) == f"{path}:3:1: regions: expected a list ('- item' lines), got str '和田地区皮山县'"

@@ -145,6 +145,10 @@ def _message(item: dict) -> str:
         return f"expected a number, got {type(item['input']).__name__} {item['input']!r}"
     if kind == "string_pattern_mismatch" and item["ctx"].get("pattern") == r"\S":
         return "is blank; write some text or remove the field"
+    if kind == "list_type":
+        return f"expected a list ('- item' lines), got {type(item['input']).__name__} {item['input']!r}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected fields ('key: value' lines), got {type(item['input']).__name__} {item['input']!r}"
     if kind == "string_type":
         found = type(item["input"]).__name__
         return f"expected text, got {found} {item['input']!r}; put it in quotes"
