@@ -70,3 +70,9 @@ def test_version_and_help() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and "briefing" in result.output
     assert "--no-combined" in CliRunner().invoke(main, ["build", "--help"]).output
+
+
+def test_quiet_and_verbose(project: Path) -> None:
+    assert run(project, "build", "-q").stdout == ""
+    verbose = run(project, "build", "-v").stdout.splitlines()
+    assert "unchanged out/anhui.pdf" in verbose and verbose[-1].startswith("0 PDF(s) written, 4 unchanged, in out/ in ")

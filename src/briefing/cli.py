@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -32,14 +33,15 @@ def main() -> None:
               help="Worker processes. [default: the number of CPUs]")
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those whose inputs did not change.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the PDFs left unchanged, and the time taken.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper size; the layout adapts and each briefing stays one page.")
 @click.option("--grayscale", is_flag=True, help="For black-and-white printers: every colour and photo in grey.")
 @click.option("--watermark", metavar="TEXT", default=None,
               help="Large light diagonal text under the content of every page, e.g. 内部资料 or 征求意见稿.")
 def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seeds_dir: Path | None,
-          no_combined: bool, jobs: int | None, force: bool, quiet: bool, paper: str, grayscale: bool,
-          watermark: str | None) -> None:
+          no_combined: bool, jobs: int | None, force: bool, quiet: bool, verbose: bool, paper: str,
+          grayscale: bool, watermark: str | None) -> None:
     """Build out/<brief>.pdf for each brief and out/combined.pdf.
 
     With no BRIEF, builds every *.yaml in the briefs folder (report.yaml holds the report settings).
@@ -53,6 +55,7 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     from .geometry import page_setup
 
     _exit_cleanly_on_sigterm()
+    started = time.perf_counter()
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
     show_bar = not quiet and sys.stdout.isatty() and len(paths) > PROGRESS_FROM
     log = (lambda line: None) if quiet or show_bar else click.echo
@@ -64,8 +67,12 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         except BriefError as error:
             _report([error])
             raise click.ClickException("no PDF was written") from None
-    if not quiet and (show_bar or not result.written):
-        click.echo(f"{len(result.written)} PDF(s) written, {len(result.unchanged)} unchanged, in {out_dir}/")
+    if verbose and not quiet:
+        for path in result.unchanged:
+            click.echo(f"unchanged {path}")
+    if not quiet and (show_bar or verbose or not result.written):
+        took = f" in {time.perf_counter() - started:.2f} s" if verbose else ""
+        click.echo(f"{len(result.written)} PDF(s) written, {len(result.unchanged)} unchanged, in {out_dir}/{took}")
     if result.errors:
         _report(result.errors)
         if result.combined_skipped:
