@@ -61,6 +61,18 @@ def make_many(project: Path, copies: int) -> None:
             shutil.copy(briefs / f"{stem}.yaml", briefs / f"{stem}-{n:02d}.yaml")
 
 
+def survivors(project: Path) -> list[int]:
+    """Processes still working in ``project`` (a killed build's workers must end with it)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == project.resolve():
+                found.append(int(proc.name))
+        except OSError:
+            pass
+    return found
+
+
 def snapshot(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in out.glob("*.pdf")}
 
@@ -86,6 +98,10 @@ def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Sig
         time.sleep(rng.uniform(0.0, 0.4))
         process.send_signal(sig)
         process.communicate(timeout=60)
+        deadline = time.monotonic() + 10
+        while survivors(project) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not survivors(project), "a worker outlived the killed build"
         now = snapshot(project / "out")
         assert set(now) == set(old)
         for name, data in now.items():

@@ -119,6 +119,7 @@ def _build_many(job: _Job, todo: list[tuple[int, Path]], jobs: int) -> Iterable[
             yield build_one(job, index, path)
         return
     import multiprocessing
+    from multiprocessing.connection import wait
 
     from . import fonts, linebreak
     from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
@@ -127,17 +128,46 @@ def _build_many(job: _Job, todo: list[tuple[int, Path]], jobs: int) -> Iterable[
     fonts.register()  # loaded once here; forked workers share it
     linebreak.install()
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, min(16, len(todo) // (jobs * 4)))
-    pool = context.Pool(jobs, initializer=_worker_started)
+    # each worker takes every jobs-th brief and sends back one result per brief through its own pipe;
+    # no shared queue, so a worker killed mid-write can never leave a lock held (multiprocessing.Pool's
+    # terminate() deadlocks then)
+    workers = []
+    for share in (todo[start::jobs] for start in range(jobs)):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_work, args=(job, share, send), daemon=True)
+        process.start()
+        send.close()
+        workers.append((process, receive))
+    running = {receive: process for process, receive in workers}
     try:
-        yield from pool.imap(_build_one_packed, [(job, index, path) for index, path in todo], chunksize=chunk)
-    except BaseException:
-        pool.terminate()  # a killed or failed build stops its workers too; each removes its temporary file
-        raise
-    else:
-        pool.close()
+        while running:
+            for ready in wait(list(running)):
+                try:
+                    yield ready.recv()
+                except EOFError:  # this worker is done (or died)
+                    process = running.pop(ready)
+                    process.join()
+                    if process.exitcode != 0:
+                        raise RuntimeError(f"a build worker ended with exit status {process.exitcode}") from None
     finally:
-        pool.join()
+        for process, _ in workers:  # on an error or a signal: stop the others; each removes its temp file
+            if process.is_alive():
+                process.terminate()
+        for process, _ in workers:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def _work(job: _Job, share: list[tuple[int, Path]], send) -> None:
+    """A worker process: build its share of the briefs, sending each result as it is made."""
+    _worker_started()
+    try:
+        for index, path in share:
+            send.send(build_one(job, index, path))
+    finally:
+        send.close()
 
 
 def _worker_started() -> None:
@@ -153,10 +183,6 @@ def _worker_started() -> None:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: a parent killed by SIGKILL ends us
-
-
-def _build_one_packed(args: tuple[_Job, int, Path]) -> Built:
-    return build_one(*args)
 
 
 def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Path, combined: bool = True,
