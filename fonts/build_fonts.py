@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rebuild the shipped fonts in this folder, reproducibly, from pinned Debian packages.
 
-    apt-get download fonts-noto-cjk=1:20220127+repack1-1 fonts-lxgw-wenkai=1.250+repack-1 unicode-data=15.0.0-1
+    apt-get download fonts-noto-cjk=1:20220127+repack1-1 unicode-data=15.0.0-1
     python fonts/build_fonts.py DEB_DIR fonts/      # needs fonttools==4.68.0 and dpkg-deb; ~45 s
     cd fonts && sha256sum -c SHA256SUMS
 
@@ -25,15 +25,13 @@ from fontTools.ttLib import TTFont, newTable
 
 DEBS = {  # file name -> sha256 (Debian 12 bookworm)
     "fonts-noto-cjk_1%3a20220127+repack1-1_all.deb": "4a2515eb6db3978b897fef9709ed0d2b1f4c6c4df4d83d6c4ef65f71f1b1f502",
-    "fonts-lxgw-wenkai_1.250+repack-1_all.deb": "6d1e4c4aac78ad32062aefa2c836ee4d6e58f9dcf8b3f4407c9eefe304615318",
     "unicode-data_15.0.0-1_all.deb": "5efef23bbb1c6a133ecbdd63a2cfa07159ccacf5466a49e2426101c5ecd691fc",
 }
 NOTO = "./usr/share/fonts/opentype/noto/"
-FONTS = [  # output file, index into DEBS, member path, TTC face (2 = SC), new family name (Reserved Font Names)
-    ("NotoSerifSC-Regular.ttf", 0, NOTO + "NotoSerifCJK-Regular.ttc", 2, None),
-    ("NotoSerifSC-Bold.ttf", 0, NOTO + "NotoSerifCJK-Bold.ttc", 2, None),
-    ("NotoSansSC-Bold.ttf", 0, NOTO + "NotoSansCJK-Bold.ttc", 2, None),
-    ("BriefingKai-Regular.ttf", 1, "./usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf", 0, "Briefing Kai"),
+FONTS = [  # output file, index into DEBS, member path, TTC face (2 = SC)
+    ("NotoSerifSC-Regular.ttf", 0, NOTO + "NotoSerifCJK-Regular.ttc", 2),
+    ("NotoSerifSC-Bold.ttf", 0, NOTO + "NotoSerifCJK-Bold.ttc", 2),
+    ("NotoSansSC-Bold.ttf", 0, NOTO + "NotoSansCJK-Bold.ttc", 2),
 ]
 EXTRA_RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2100, 0x214F), (0x2150, 0x218F), (0x2190, 0x21FF),
                 (0x2460, 0x24FF), (0x25A0, 0x25FF), (0x3000, 0x303F), (0xFF01, 0xFF65), (0xFFE0, 0xFFE6)]
@@ -91,15 +89,7 @@ def to_truetype(font: TTFont, max_err: float = 1.0) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-def rename(font: TTFont, family: str) -> None:
-    style = font["name"].getDebugName(2) or "Regular"
-    postscript = family.replace(" ", "") + "-" + style
-    new = {1: family, 16: family, 4: f"{family} {style}", 6: postscript, 3: postscript}
-    for record in font["name"].names:
-        record.string = new.get(record.nameID, record.string)
-
-
-def build(source: bytes, index: int, chars: str, family: str | None) -> bytes:
+def build(source: bytes, index: int, chars: str) -> bytes:
     font = TTFont(io.BytesIO(source), fontNumber=index, recalcTimestamp=False)  # no clock in head.modified
     options = subset.Options()
     options.layout_features = []
@@ -115,8 +105,6 @@ def build(source: bytes, index: int, chars: str, family: str | None) -> bytes:
     subsetter.subset(font)
     if "CFF " in font:
         to_truetype(font)
-    if family:
-        rename(font, family)
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=True)
     return buffer.getvalue()
@@ -133,14 +121,14 @@ def main(deb_dir: str, out_dir: str) -> None:
             sys.exit(f"{name}: sha256 {actual} != {expected}")
         debs.append(path)
     os.makedirs(out_dir, exist_ok=True)
-    chars = charset(deb_member(debs[2], "./usr/share/unicode/Unihan_OtherMappings.txt.bz2"))
+    chars = charset(deb_member(debs[1], "./usr/share/unicode/Unihan_OtherMappings.txt.bz2"))
     sums = []
     with open(os.path.join(out_dir, "charset.txt"), "w", encoding="utf-8") as handle:
         handle.write(chars)
     print(f"fontTools {fonttools_version}; charset {len(chars)} code points")
-    for out, deb_index, member, face, family in FONTS:
+    for out, deb_index, member, face in FONTS:
         t = time.perf_counter()
-        data = build(deb_member(debs[deb_index], member), face, chars, family)
+        data = build(deb_member(debs[deb_index], member), face, chars)
         with open(os.path.join(out_dir, out), "wb") as handle:
             handle.write(data)
         digest = hashlib.sha256(data).hexdigest()

@@ -9,17 +9,15 @@ from pathlib import Path
 SERIF = "BriefingSerif"
 SERIF_BOLD = "BriefingSerif-Bold"
 SANS_BOLD = "BriefingSans-Bold"
-KAI = "BriefingKai"
 
 FACE_FILES = {
     SERIF: "NotoSerifSC-Regular.ttf",
     SERIF_BOLD: "NotoSerifSC-Bold.ttf",
     SANS_BOLD: "NotoSansSC-Bold.ttf",
-    KAI: "BriefingKai-Regular.ttf",
 }
 FACE_DESCRIPTIONS = {
     SERIF: "Noto Serif SC Regular", SERIF_BOLD: "Noto Serif SC Bold",
-    SANS_BOLD: "Noto Sans SC Bold", KAI: "Briefing Kai (LXGW WenKai)",
+    SANS_BOLD: "Noto Sans SC Bold",
 }
 
 

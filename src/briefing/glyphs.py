@@ -16,7 +16,7 @@ def _texts(brief: Brief) -> Iterator[tuple[tuple, str, str]]:
         yield ("regions", i), region, fonts.SERIF
     yield ("period",), brief.period, fonts.SERIF
     yield ("title",), brief.title, fonts.SERIF_BOLD
-    yield ("lead",), brief.lead, fonts.KAI
+    yield ("lead",), brief.lead, fonts.SERIF
     for i, metric in enumerate(brief.metrics):
         yield ("metrics", i, "unit"), metric.unit, fonts.SANS_BOLD
         for key in ("label", "as_of"):

@@ -83,7 +83,7 @@ def styles_for(body: float) -> Styles:
         meta_right=style("meta_right", fonts.SERIF, 12, 16, alignment=TA_RIGHT),
         title=style("title", fonts.SERIF_BOLD, title_size, title_size * 1.35, alignment=TA_CENTER,
                     spaceBefore=body * 0.9, spaceAfter=body * 0.6),
-        lead=style("lead", fonts.KAI, body, leading, firstLineIndent=2 * body, spaceAfter=body * 0.6),
+        lead=style("lead", fonts.SERIF, body, leading, firstLineIndent=2 * body, spaceAfter=body * 0.6),
         heading=style("heading", fonts.SANS_BOLD, body, leading, spaceBefore=body * 0.45, spaceAfter=body * 0.05),
         body=style("body", fonts.SERIF, body, leading, firstLineIndent=2 * body),
         figure=style("figure", fonts.SANS_BOLD, body * 1.7, body * 1.75, alignment=TA_CENTER, textColor=RED),

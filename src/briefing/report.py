@@ -89,7 +89,7 @@ def cover(settings: ReportSettings, pages: list[Province], geometry: PageGeometr
     title = ParagraphStyle("cover_title", parent=st.title, fontSize=26, leading=36, spaceBefore=70, spaceAfter=30)
     line = ParagraphStyle("cover_line", parent=st.issue, fontSize=16, leading=28)
     provinces = "、".join(page.brief.province for page in pages[:40]) + ("等" if len(pages) > 40 else "")
-    summary = ParagraphStyle("cover_summary", parent=st.lead, fontName=fonts.KAI, fontSize=14, leading=24,
+    summary = ParagraphStyle("cover_summary", parent=st.lead, fontName=fonts.SERIF, fontSize=14, leading=24,
                              spaceBefore=50)
     return masthead(settings, st, geometry.width) + [
         Paragraph(markup(settings.title), title),
