@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import BriefError, Problem
-from .files import remove_stale_temp_files, write_atomic
+from .files import display_path, remove_stale_temp_files, write_atomic
 from .manifest import DigestCache, Entry, Manifest, combined_digest, environment_digest, pdf_stamp
 
 if TYPE_CHECKING:
@@ -54,14 +54,6 @@ class Built:
 def discover(briefs_dir: Path) -> list[Path]:
     """The brief files of a folder: every ``*.yaml`` but the report settings, in name order."""
     return sorted(p for p in briefs_dir.glob("*.yaml") if p.name != SETTINGS_FILE)
-
-
-def display_path(path: Path) -> str:
-    """The path as a person typed it: relative to the working folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import glyphs, photos, provenance
-from .build import display_path
 from .errors import BriefError, Problem
+from .files import display_path
 from .layout import BriefPage, PageGeometry, lay_out, photo_width
 from .model import LoadedBrief, ReportSettings, load_brief, load_settings
 from .photos import PreparedPhoto

@@ -1,4 +1,5 @@
-"""Writing files so that a reader, or a crash, sees the old file or the new one, never half of one."""
+"""Files: written so that a reader, or a crash, sees the old file or the new one, never half of one;
+and named the way the person typed them."""
 from __future__ import annotations
 
 import os
@@ -38,3 +39,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def display_path(path: Path) -> str:
+    """The path as a person typed it: relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
