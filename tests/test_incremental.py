@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 from briefing.build import build, discover
+from conftest import page_texts
 
 
 def many(project: Path, copies: int = 3) -> list[Path]:
@@ -73,3 +74,5 @@ def test_force_and_changed_settings_rebuild_everything(project: Path) -> None:
     settings = project / "briefs" / "report.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("issue: 1", "issue: 2"), encoding="utf-8")
     assert len(run(project, "out").written) == 4
+    (text,) = page_texts(project / "out" / "anhui.pdf")
+    assert "2026年第2期" in text, "built with the new settings, in the same process"

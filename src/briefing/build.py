@@ -47,7 +47,6 @@ class Built:
     problems: list[Problem]
     entry: Entry | None = None
     brief: Any = None  # model.Brief
-    display: str = ""
     photo: Any = None  # photos.PreparedPhoto
 
 
@@ -60,40 +59,27 @@ def discover(briefs_dir: Path) -> list[Path]:
 class _Job:
     out_dir: Path
     seeds_dir: Path
-    settings_path: Path
+    settings: "ReportSettings"
     geometry: "PageGeometry"
-
-
-_worker_settings: dict[Path, "ReportSettings"] = {}
-
-
-def _settings(path: Path) -> "ReportSettings":
-    from .check import check_settings
-
-    if path not in _worker_settings:
-        _worker_settings[path] = check_settings(path)
-    return _worker_settings[path]
 
 
 def build_one(job: _Job, index: int, path: Path) -> Built:
     """Check, lay out and write one brief; its problems instead of an exception when it fails."""
-    from . import photos
     from .check import load_checked
     from .layout import lay_out
     from .render import brief_pdf
 
     try:
         loaded, photo = load_checked(path, job.seeds_dir, job.geometry)
-        page = lay_out(loaded, _settings(job.settings_path), job.geometry, photo)
+        page = lay_out(loaded, job.settings, job.geometry, photo)
     except BriefError as error:
         return Built(index, path.stem, error.problems)
     target = job.out_dir / f"{path.stem}.pdf"
-    write_atomic(target, brief_pdf(page, _settings(job.settings_path), job.geometry))
+    write_atomic(target, brief_pdf(page, job.settings, job.geometry))
     deps = {os.fspath((job.seeds_dir / s.file).resolve()): "" for s in page.brief.sources}
-    if page.brief.photo:
-        deps[os.fspath(photos.resolve(path.parent, page.brief.photo.file, _loaded_doc_stub(path)))] = ""
-    return Built(index, path.stem, [], Entry("", deps, page.body_size, pdf_stamp(target)), page.brief,
-                 display_path(path), photo)
+    if photo:
+        deps[os.fspath(photo.source)] = ""
+    return Built(index, path.stem, [], Entry("", deps, page.body_size, pdf_stamp(target)), page.brief, photo)
 
 
 def _loaded_doc_stub(path: Path):
@@ -191,7 +177,9 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         geometry = PageGeometry()
     result = BuildResult()
     if not settings_path.is_file():
-        _settings(settings_path)  # raises the clear error
+        from .check import check_settings
+
+        check_settings(settings_path)  # raises the clear error
     digests = DigestCache()
     settings_digest = digests.of(settings_path) or ""
     environment = environment_digest({"geometry": repr(geometry)})
@@ -215,15 +203,18 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     done = len(briefs) - len(todo)
     progress(done)
     built: dict[int, Built] = {}
+    settings = None
     if todo:
-        _settings(settings_path)  # validates report.yaml before any worker starts: an error writes nothing
+        from .check import check_settings
+
+        settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
         if geometry.watermark:
             from .glyphs import watermark_problems
 
             problems = watermark_problems(geometry.watermark)
             if problems:
                 raise BriefError(problems)
-        job = _Job(out_dir, seeds_dir, settings_path, geometry)
+        job = _Job(out_dir, seeds_dir, settings, geometry)
         for item in _build_many(job, todo, jobs):
             done += 1
             progress(done)
@@ -239,14 +230,14 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             result.written.append(target)
             log(f"wrote {display_path(target)} (body {entry.body_size:g} pt)")
     if combined:
-        _combined(briefs, out_dir, settings_path, seeds_dir, geometry, old, manifest, built, result, log)
+        _combined(briefs, out_dir, settings_path, settings, seeds_dir, geometry, old, manifest, built, result, log)
     manifest.write(out_dir)
     return result
 
 
-def _combined(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Path, geometry: "PageGeometry",
-              old: Manifest, manifest: Manifest, built: dict[int, Built], result: BuildResult,
-              log: Callable[[str], None]) -> None:
+def _combined(briefs: list[Path], out_dir: Path, settings_path: Path, settings: "ReportSettings | None",
+              seeds_dir: Path, geometry: "PageGeometry", old: Manifest, manifest: Manifest, built: dict[int, Built],
+              result: BuildResult, log: Callable[[str], None]) -> None:
     target = out_dir / COMBINED
     if result.errors:
         result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
@@ -260,9 +251,10 @@ def _combined(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir:
         manifest.combined, manifest.combined_pdf = inputs, old.combined_pdf
         result.unchanged.append(target)
         return
+    from .check import check_settings
     from .report import Province, combined_pdf
 
-    settings = _settings(settings_path)
+    settings = settings or check_settings(settings_path)
     kept: dict[int, tuple[Any, Any]] = {i: (b.brief, b.photo) for i, b in built.items()}
     for index, path in enumerate(briefs):
         if index not in kept:  # unchanged since the last build: load and prove it again (no layout yet)

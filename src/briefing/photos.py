@@ -21,11 +21,12 @@ FORMATS = {"JPEG", "PNG"}
 
 @dataclass(frozen=True)
 class PreparedPhoto:
-    """A photo ready to place: JPEG bytes and its pixel size (for the aspect ratio)."""
+    """A photo ready to place: JPEG bytes, its pixel size (for the aspect ratio) and the file it came from."""
 
     jpeg: bytes
     width: int
     height: int
+    source: Path
 
 
 def resolve(brief_dir: Path, relative: str, doc: YamlDoc) -> Path:
@@ -89,4 +90,4 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
         picture = picture.resize((most, max(1, round(picture.height * most / picture.width))), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, subsampling=2)
-    return PreparedPhoto(out.getvalue(), picture.width, picture.height)
+    return PreparedPhoto(out.getvalue(), picture.width, picture.height, path)
