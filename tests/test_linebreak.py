@@ -100,3 +100,45 @@ def test_a_one_character_column_terminates() -> None:
     para = Paragraph("“援疆”，《简报》。", style)
     para.wrap(SIZE + 0.01, 1000)
     assert len(para.blPara.lines) >= 4
+
+
+def line_right_edges(markup: bool) -> tuple[list[float], float]:
+    """Right edge of every line of a justified CJK paragraph, read back from the PDF with pdfium."""
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.platypus import SimpleDocTemplate
+
+    fonts.register()
+    linebreak.install()
+    style = ParagraphStyle("probe", fontName=fonts.SERIF, fontSize=SIZE, leading=SIZE * 1.6, wordWrap="CJK",
+                           alignment=TA_JUSTIFY)
+    text = ("安徽援疆指挥部探索“四化四链”模式，在安徽设立3个前置仓、建立900家以上销售门店；"
+            "2020年助销农副产品4.2万吨、6.2亿元，并列入规划重点任务。") * 2
+    if markup:  # a second style run mid-paragraph sends it through cjkFragSplit and the fragment drawer
+        text = text.replace("销售门店", '销售<font size="9">门店</font>')
+    buffer = io.BytesIO()
+    width = SIZE * 17.3  # not a whole number of ideographs: every line has slack to spread
+    doc = SimpleDocTemplate(buffer, pagesize=(width + 144, 400), leftMargin=72, rightMargin=72, topMargin=36,
+                            bottomMargin=36, initialFontName=fonts.SERIF)
+    doc.build([Paragraph(text, style)])
+    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    textpage = page.get_textpage()
+    lines: dict[int, float] = {}
+    for index in range(textpage.count_chars()):
+        if textpage.get_text_range(index, 1).strip():
+            left, bottom, right, top = textpage.get_charbox(index, loose=True)
+            key = round(bottom / 4)
+            lines[key] = max(lines.get(key, 0), right)
+    edges = [lines[key] for key in sorted(lines, reverse=True)]
+    return edges, 72 + width - 6  # the frame's default 6 pt padding
+
+
+@pytest.mark.parametrize("markup", [False, True], ids=["single-style", "markup"])
+def test_justified_lines_end_flush_right(markup: bool) -> None:
+    edges, right = line_right_edges(markup)
+    assert len(edges) >= 4
+    for edge in edges[:-1]:  # every line but the last reaches the right margin
+        assert right - 2.5 <= edge <= right + 0.5, (edge, right)
+    assert edges[-1] < right - 20, "the last line stays flush left"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor, white
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
@@ -83,13 +83,14 @@ def styles_for(body: float) -> Styles:
         meta_right=style("meta_right", fonts.SERIF, 12, 16, alignment=TA_RIGHT),
         title=style("title", fonts.SERIF_BOLD, title_size, title_size * 1.35, alignment=TA_CENTER,
                     spaceBefore=body * 0.9, spaceAfter=body * 0.6),
-        lead=style("lead", fonts.SERIF, body, leading, firstLineIndent=2 * body, spaceAfter=body * 0.6),
+        lead=style("lead", fonts.SERIF, body, leading, firstLineIndent=2 * body, spaceAfter=body * 0.6,
+                   alignment=TA_JUSTIFY),
         heading=style("heading", fonts.SANS_BOLD, body, leading, spaceBefore=body * 0.45, spaceAfter=body * 0.05),
-        body=style("body", fonts.SERIF, body, leading, firstLineIndent=2 * body),
+        body=style("body", fonts.SERIF, body, leading, firstLineIndent=2 * body, alignment=TA_JUSTIFY),
         figure=style("figure", fonts.SANS_BOLD, body * 1.7, body * 1.75, alignment=TA_CENTER, textColor=RED),
         tile_label=style("tile_label", fonts.SERIF, small * 1.1, small * 1.45, alignment=TA_CENTER),
         tile_note=style("tile_note", fonts.SERIF, small, small * 1.35, alignment=TA_CENTER, textColor=GREY),
-        sources=style("sources", fonts.SERIF, small, small * 1.45, textColor=GREY),
+        sources=style("sources", fonts.SERIF, small, small * 1.45, textColor=GREY, alignment=TA_JUSTIFY),
     )
 
 

@@ -1,10 +1,14 @@
-"""Chinese line breaking (GB/T 15834-2011 §5.1) for ReportLab's CJK wrapping.
+"""Chinese line breaking (GB/T 15834-2011 §5.1) and justification for ReportLab's CJK wrapping.
 
 ReportLab 5.1 lets ，；：！？》… start a line and 《（“ end one. ``install()`` replaces its two CJK
 splitters (``textsplit.dumbSplit`` for single-style paragraphs, ``paragraph.cjkFragSplit`` for
 paragraphs with inline markup) with versions that push the previous character down to the next
 line whenever a break would put a closing mark first or an opening mark last. Runs of digits and
 Latin letters are kept whole, as ReportLab does.
+
+ReportLab justifies only by widening spaces, which Chinese lines do not have, so ``TA_JUSTIFY`` leaves
+them ragged. ``install()`` also replaces its two justifying line drawers: a line without spaces is
+spread by character spacing (PDF ``Tc``) instead. The last line of a paragraph stays flush left.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from reportlab.platypus import paragraph
 from reportlab.rl_config import _FUZZ
 
 ORIGINAL = (textsplit.dumbSplit, paragraph.cjkFragSplit)  # ReportLab's own, kept for tests and comparison
+_JUSTIFY_SIMPLE = paragraph._justifyDrawParaLine
+_JUSTIFY_FRAGS = paragraph._justifyDrawParaLineX
 
 NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕〉〗…—·％‰℃!),.:;?]}") | frozenset(textsplit.ALL_CANNOT_START)
 NO_LINE_END = frozenset("“‘（《「『【〔〈〖([{") | frozenset(textsplit.ALL_CANNOT_END)
@@ -96,7 +102,34 @@ def cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):  # noqa: N803
     return paragraph.ParaLines(kind=1, lines=lines)
 
 
+def justify_simple_line(tx, offset, extraspace, words, last=0):
+    """A line of a single-style paragraph: spread a space-less line by character spacing."""
+    text = " ".join(words)
+    if last or extraspace <= 1e-8 or len(text) < 2 or " " in text or "\xa0" in text:
+        return _JUSTIFY_SIMPLE(tx, offset, extraspace, words, last)
+    tx.setCharSpace(extraspace / (len(text) - 1))
+    try:
+        return _JUSTIFY_SIMPLE(tx, offset, 0.0, words, last)
+    finally:
+        tx.setCharSpace(0)
+
+
+def justify_frag_line(tx, offset, line, last=0):
+    """A line of a paragraph with inline markup: the same, across its fragments."""
+    texts = [word.text for word in line.words if not hasattr(word, "cbDefn")]
+    count = sum(len(text) for text in texts)
+    if last or line.lineBreak or line.extraSpace <= 1e-8 or count < 2 or any(" " in t or "\xa0" in t for t in texts):
+        return _JUSTIFY_FRAGS(tx, offset, line, last)
+    tx.setCharSpace(line.extraSpace / (count - 1))
+    try:
+        return paragraph._leftDrawParaLineX(tx, offset, line, last)
+    finally:
+        tx.setCharSpace(0)
+
+
 def install() -> None:
-    """Make ReportLab's CJK wrapping follow GB/T 15834 (idempotent)."""
+    """Make ReportLab's CJK wrapping follow GB/T 15834, and its justification work for it (idempotent)."""
     textsplit.dumbSplit = dumb_split
     paragraph.cjkFragSplit = cjk_frag_split
+    paragraph._justifyDrawParaLine = justify_simple_line
+    paragraph._justifyDrawParaLineX = justify_frag_line
