@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
@@ -103,7 +103,8 @@ def cover(settings: ReportSettings, pages: list[Province], geometry: PageGeometr
 def contents(parts: list[Part], numbers: dict[str, int], geometry: PageGeometry) -> list[Flowable]:
     """Entries with page numbers, each a link; with no numbers yet, placeholders of the same width."""
     st = styles_for(12)
-    entry = ParagraphStyle("contents_entry", parent=st.body, firstLineIndent=0, fontSize=13, leading=20)
+    entry = ParagraphStyle("contents_entry", parent=st.body, firstLineIndent=0, fontSize=13, leading=20,
+                           alignment=TA_LEFT)  # links: their rectangles would not follow justified spacing
     sub = ParagraphStyle("contents_sub", parent=entry, leftIndent=26, fontSize=12)
     number = ParagraphStyle("contents_number", parent=entry, alignment=TA_RIGHT)
     rows = []
