@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pikepdf
+import pytest
 import pypdfium2 as pdfium
 
 from briefing.compare import kinds_present
@@ -85,3 +86,37 @@ def test_metadata(built: Path) -> None:
         assert "安徽" in str(info["/Keywords"])
         assert str(info["/CreationDate"]).startswith("D:20261126")
         assert str(pdf.Root.Lang) == "zh-CN"
+
+
+@pytest.mark.parametrize("copies", [1, 15])
+def test_front_matter_pages_are_predicted_exactly(copies: int) -> None:
+    """The combined report is built once only if simulate() predicts where every part lands."""
+    import io
+
+    from briefing.check import check_settings
+    from briefing.geometry import PageGeometry
+    from briefing.render import document
+    from briefing.report import Province, front_matter, simulate
+
+    settings, geometry = check_settings(BRIEFS / "report.yaml"), PageGeometry()
+    provinces = [Province(f"{stem}-{n}", brief) for n in range(copies) for stem, brief in zip(STEMS, BRIEFS_)]
+    recorded: dict[str, int] = {}
+    pages, predicted = simulate(front_matter(provinces, {}, recorded, settings, geometry), geometry)
+    doc = document(io.BytesIO(), geometry, settings, "t", "s", [], 2)
+    doc.build(front_matter(provinces, {}, recorded, settings, geometry))
+    assert (doc.page, recorded) == (pages, predicted)
+    assert pages > 4 or copies == 1
+
+
+def test_a_missed_prediction_is_corrected(project: Path, monkeypatch) -> None:
+    from briefing import report
+    from briefing.build import build, discover
+
+    real = report.simulate
+    monkeypatch.setattr(report, "simulate", lambda story, geometry: (real(story, geometry)[0] + 2, {}))
+    result = build(discover(project / "briefs"), project / "out", project / "briefs" / "report.yaml",
+                   project / "seeds")
+    assert result.ok
+    contents = page_texts(project / "out" / "combined.pdf")[1]
+    assert [int(line.split()[-1]) for line in contents.splitlines() if line.strip()[-1:].isdigit()] == \
+        [3, 4, 5, 5, 6, 7, 8]

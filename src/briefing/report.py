@@ -113,14 +113,15 @@ def contents(parts: list[Part], numbers: dict[str, int], geometry: PageGeometry)
         link, end = (f'<a href="#{part.key}">', "</a>") if page else ("", "")
         rows.append([Paragraph(f"{link}{markup(part.title)}{end}", sub if part.level else entry),
                      Paragraph(f"{link}{page or 999}{end}", number)])
-    table = Table(rows, colWidths=[geometry.width - 48, 48], repeatRows=0)
-    table.setStyle(table_style([("LINEBELOW", (0, 0), (-1, -1), 0.3, HexColor("#BBBBBB")),
-                                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
-                                ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
-    heading = ParagraphStyle("contents_heading", parent=st.title, fontName=fonts.SANS_BOLD, fontSize=18,
-                             leading=26, spaceBefore=0, spaceAfter=16)
-    return [Paragraph("目&nbsp;&nbsp;&nbsp;&nbsp;录", heading), table]
+    style = table_style([("LINEBELOW", (0, 0), (-1, -1), 0.3, HexColor("#BBBBBB")),
+                         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
+                         ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
+    heading = Paragraph("目&nbsp;&nbsp;&nbsp;&nbsp;录", ParagraphStyle(
+        "contents_heading", parent=st.title, fontName=fonts.SANS_BOLD, fontSize=18, leading=26, spaceBefore=0,
+        spaceAfter=16))
+    first_room = geometry.height - measure([heading], geometry.width, geometry.height)
+    return [heading, *_tables_by_page(None, rows, [geometry.width - 48, 48], style, geometry, first_room)]
 
 
 def _figure_cell(figures: list[Figure], cell: ParagraphStyle, note: ParagraphStyle) -> list[Flowable] | str:
@@ -167,27 +168,53 @@ def overview(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     return [heading, *tables, Paragraph(PERIOD_NOTE, footnote)]
 
 
-def _tables_by_page(header: list, rows: list[list], widths: list[float], style: TableStyle,
+def _tables_by_page(header: list | None, rows: list[list], widths: list[float], style: TableStyle,
                     geometry: PageGeometry, first_room: float) -> list[Flowable]:
-    """One table per page, each with the header row. ReportLab re-wraps the rest of a long table at every
-    page it splits, which costs O(N²) for N rows; measuring each row once and cutting here is linear."""
+    """One table per page (each with the header row, if any), so the number of pages is known before the
+    build. ReportLab also re-wraps the rest of a long table at every page it splits, which costs O(N²)
+    for N rows; measuring each row once and cutting here is linear."""
 
     def height(table_rows: list[list]) -> float:
         return Table(table_rows, colWidths=widths, style=style).wrap(geometry.width, geometry.height)[1]
 
-    header_height = height([header])
+    head = [header] if header else []
+    header_height = height(head) if head else 0.0
     out: list[Flowable] = []
     room, block = first_room - header_height - _SLACK, []
     for row in rows:
         row_height = height([row])
         if block and row_height > room:
-            out += [Table([header, *block], colWidths=widths, style=style, hAlign="CENTER"), PageBreak()]
+            out += [Table([*head, *block], colWidths=widths, style=style, hAlign="CENTER"), PageBreak()]
             room, block = geometry.height - header_height - _SLACK, []
         block.append(row)
         room -= row_height
     if block:
-        out.append(Table([header, *block], colWidths=widths, style=style, hAlign="CENTER", repeatRows=1))
+        out.append(Table([*head, *block], colWidths=widths, style=style, hAlign="CENTER", repeatRows=len(head)))
     return out
+
+
+def simulate(story: list[Flowable], geometry: PageGeometry) -> tuple[int, dict[str, int]]:
+    """Pages a story of unsplittable flowables and page breaks takes, and the page of each bookmark,
+    following the frame's rules (spaceBefore dropped at a page top; spaceAfter may overrun the bottom)."""
+    page, room, at_top, marks = 1, geometry.height, True, {}
+    for flowable in story:
+        if isinstance(flowable, Bookmark):
+            marks[flowable.key] = page
+            continue
+        if isinstance(flowable, PageBreak):
+            page, room, at_top = page + 1, geometry.height, True
+            continue
+        if isinstance(flowable, CondPageBreak):
+            if flowable.height > room and not at_top:
+                page, room, at_top = page + 1, geometry.height, True
+            continue
+        height = flowable.wrap(geometry.width, room)[1]
+        before = 0.0 if at_top else flowable.getSpaceBefore()
+        if before + height > room + 1e-6 and not at_top:
+            page, room, at_top, before = page + 1, geometry.height, True, 0.0
+        room -= before + height + flowable.getSpaceAfter()
+        at_top = False
+    return page, marks
 
 
 def bar_chart(title: str, figures: list[tuple[str, Figure | None]], unit: str, width: float,
@@ -297,34 +324,29 @@ def _entry_title(page: Province) -> str:
     return brief.title if brief.title.startswith(brief.province) else f"{brief.province}：{brief.title}"
 
 
+def contents_parts(provinces: list[Province]) -> list[Part]:
+    return [Part("overview", "一、各省市援疆主要数字对照"), Part("charts", "二、图表"), Part("provinces", "各省市简报")] \
+        + [Part(p.stem, _entry_title(p), 1) for p in provinces] + [Part("sources", "三、资料来源")]
+
+
+def front_matter(provinces: list[Province], numbers: dict[str, int], recorded: dict[str, int],
+                 settings: ReportSettings, geometry: PageGeometry) -> list[Flowable]:
+    """Cover, contents, overview and charts, each starting a page; bookmarks record where they land."""
+    return [Bookmark("cover", "封面", pages=recorded), *cover(settings, provinces, geometry), PageBreak(),
+            Bookmark("contents", "目录", pages=recorded),
+            *contents(contents_parts(provinces), numbers, geometry), PageBreak(),
+            Bookmark("overview", "一、各省市援疆主要数字对照", pages=recorded), *overview(provinces, geometry),
+            PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *charts(provinces, geometry)]
+
+
 def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage], settings: ReportSettings,
                  geometry: PageGeometry = PageGeometry()) -> bytes:
-    """The combined report. The front matter is laid out once alone to learn its length; the province
-    pages (exactly one page each, made by ``page_of`` only when the build reaches them) then land on
-    known pages, so the contents can name them."""
-    parts = [Part("overview", "一、各省市援疆主要数字对照"), Part("charts", "二、图表"),
-             Part("provinces", "各省市简报")] + \
-            [Part(p.stem, _entry_title(p), 1) for p in provinces] + \
-            [Part("sources", "三、资料来源")]
-
-    def front(numbers: dict[str, int], recorded: dict[str, int]) -> list[Flowable]:
-        return [Bookmark("cover", "封面", pages=recorded), *cover(settings, provinces, geometry), PageBreak(),
-                Bookmark("contents", "目录", pages=recorded), *contents(parts, numbers, geometry), PageBreak(),
-                Bookmark("overview", "一、各省市援疆主要数字对照", pages=recorded), *overview(provinces, geometry),
-                PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *charts(provinces, geometry),
-                PageBreak()]
-
-    def build(story: list[Flowable]) -> tuple[bytes, int]:
-        buffer = io.BytesIO()
-        doc = document(buffer, geometry, settings, title=settings.title, subject=settings.issue_label,
-                       keywords=[settings.name, *dict.fromkeys(p.brief.province for p in provinces)],
-                       numbered_from=2)
-        doc.build(story)
-        return buffer.getvalue(), doc.page
-
+    """The combined report, built once. Where every part will land is worked out first (``simulate`` on
+    the front matter; a province takes exactly one page), so the contents can print page numbers; the
+    build checks them, and builds again with the true numbers should a prediction ever miss. Province
+    pages are made by ``page_of`` only when the build reaches them."""
     recorded: dict[str, int] = {}
-    _, front_pages = build(front({}, recorded))  # (its final page break opens no empty page)
-    numbers = dict(recorded)
+    front_pages, numbers = simulate(front_matter(provinces, {}, recorded, settings, geometry), geometry)
     numbers["provinces"] = front_pages + 1
     for index, province in enumerate(provinces):
         numbers[province.stem] = front_pages + 1 + index
@@ -338,9 +360,20 @@ def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage],
         yield [Bookmark("sources", "三、资料来源", pages=recorded), *appendix(provinces),
                colophon(settings, geometry)]
 
-    story = front(numbers, recorded) + [Bookmark("provinces", "各省市简报", pages=recorded)]
-    recorded.clear()
-    pdf, _ = build(StreamedStory(story, rest()))
-    if recorded != numbers:  # a province page that did not take exactly one page would shift the rest
-        raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {recorded}")
+    def build(numbers: dict[str, int]) -> bytes:
+        recorded.clear()
+        story = front_matter(provinces, numbers, recorded, settings, geometry) + \
+            [PageBreak(), Bookmark("provinces", "各省市简报", pages=recorded)]
+        buffer = io.BytesIO()
+        document(buffer, geometry, settings, title=settings.title, subject=settings.issue_label,
+                 keywords=[settings.name, *dict.fromkeys(p.brief.province for p in provinces)],
+                 numbered_from=2).build(StreamedStory(story, rest()))
+        return buffer.getvalue()
+
+    pdf = build(numbers)
+    if recorded != numbers:  # the prediction missed: build again with where the parts really landed
+        numbers = dict(recorded)
+        pdf = build(numbers)
+        if recorded != numbers:  # a province page that did not take exactly one page would shift the rest
+            raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {recorded}")
     return pdf
