@@ -78,3 +78,15 @@ def test_new_writes_a_skeleton_that_parses_and_refuses_to_overwrite(project: Pat
     checked = invoke(project, monkeypatch, "check", "briefs/jiangsu.yaml")
     assert checked.exit_code == 1 and "seed document '000_example.txt' not found" in checked.output
     assert invoke(project, monkeypatch, "new", "Bad Name", "--province", "江苏").exit_code == 1
+
+
+def test_check_fits_the_paper_asked_for(project: Path, monkeypatch) -> None:
+    brief = project / "briefs" / "shanghai.yaml"
+    text = brief.read_text(encoding="utf-8")
+    start = text.index('- text: "') + len('- text: "')
+    # just too long for one A4 page, still one Letter page (its type area is wider and a little taller)
+    brief.write_text(text[:start] + "援疆工作持续推进，" * 23 + text[start:], encoding="utf-8")
+    a4 = invoke(project, monkeypatch, "check", "briefs/shanghai.yaml")
+    letter = invoke(project, monkeypatch, "check", "briefs/shanghai.yaml", "--paper", "letter")
+    assert (a4.exit_code, letter.exit_code) == (1, 0), (a4.output, letter.output)
+    assert "does not fit on one page" in a4.output

@@ -115,7 +115,10 @@ class _progress:
               help="Folder of source documents. [default: seeds/ beside the briefs folder]")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one 'file:line:col: field: message' line per problem; json: a list of objects.")
-def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | None, output_format: str) -> None:
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper the one-page fit is checked for.")
+def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | None, output_format: str,
+          paper: str) -> None:
     """Check briefs without writing PDFs: fields, every figure against its source, glyphs, one-page fit.
 
     Exit status 0 when every brief is good, 1 otherwise.
@@ -123,9 +126,10 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
     import json
 
     from .check import check_all
+    from .geometry import page_setup
 
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
-    reports = check_all(paths, seeds, briefs_dir / "report.yaml")
+    reports = check_all(paths, seeds, briefs_dir / "report.yaml", page_setup(paper))
     problems = [problem for report in reports for problem in report.problems]
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))

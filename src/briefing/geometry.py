@@ -32,7 +32,8 @@ class PageGeometry:
 
 
 def page_setup(paper: str = "a4", grayscale: bool = False, watermark: str | None = None) -> PageGeometry:
-    """A4 with GB/T 9704 margins, or US Letter (shorter: top and bottom margins 28/25 mm)."""
+    """A4 with GB/T 9704 margins, or US Letter (top and bottom margins 28/25 mm: its type area is wider
+    and a little taller than A4's)."""
     if paper == "letter":
         return PageGeometry(LETTER, 28 * MM, 28 * MM, 26 * MM, 25 * MM, grayscale, watermark or None)
     if paper != "a4":
