@@ -144,15 +144,23 @@ class Run:
     stderr: str
 
 
-def _pss_kb(pid: int) -> int:
-    """Proportional set size (shared pages of forked workers counted once overall), else RSS."""
+def _proc_kb(path: str, field: str) -> int | None:
+    """A "Field:  N kB" value from a /proc file, or None when the file or field is not there."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("Pss:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except (OSError, IndexError, ValueError):
         pass
+    return None
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size (shared pages of forked workers counted once overall), else RSS."""
+    pss = _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss")
+    if pss is not None:
+        return pss
     try:
         with open(f"/proc/{pid}/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
@@ -179,14 +187,7 @@ def _descendants(root: int) -> list[int]:
 
 def _hwm_kb(pid: int) -> int:
     """VmHWM: the peak RSS of the process since its exec (0 once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, IndexError, ValueError):
-        pass
-    return 0
+    return _proc_kb(f"/proc/{pid}/status", "VmHWM") or 0
 
 
 class Sampler(threading.Thread):
