@@ -45,7 +45,9 @@ class Built:
     index: int
     stem: str
     problems: list[Problem]
-    entry: Entry | None = None
+    deps: tuple[str, ...] = ()  # every input besides the brief: its seeds, its photo
+    body_size: float = 0.0
+    pdf: tuple[int, ...] = ()  # pdf_stamp of what was written
     brief: Any = None  # model.Brief
     photo: Any = None  # photos.PreparedPhoto
 
@@ -76,10 +78,10 @@ def build_one(job: _Job, index: int, path: Path) -> Built:
         return Built(index, path.stem, error.problems)
     target = job.out_dir / f"{path.stem}.pdf"
     write_atomic(target, brief_pdf(page, job.settings, job.geometry))
-    deps = {os.fspath((job.seeds_dir / s.file).resolve()): "" for s in page.brief.sources}
+    deps = [os.fspath((job.seeds_dir / s.file).resolve()) for s in page.brief.sources]
     if photo:
-        deps[os.fspath(photo.source)] = ""
-    return Built(index, path.stem, [], Entry("", deps, page.body_size, pdf_stamp(target)), page.brief, photo)
+        deps.append(os.fspath(photo.source))
+    return Built(index, path.stem, [], tuple(deps), page.body_size, tuple(pdf_stamp(target)), page.brief, photo)
 
 
 def _loaded_doc_stub(path: Path):
@@ -221,9 +223,8 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             if item.problems:
                 result.errors.append(BriefError(item.problems))
                 continue
-            assert item.entry is not None
-            entry = Entry(brief_digests[item.stem], {dep: digests.of(Path(dep)) or "" for dep in item.entry.deps},
-                          item.entry.body_size, item.entry.pdf)
+            entry = Entry(brief_digests[item.stem], {dep: digests.of(Path(dep)) or "" for dep in item.deps},
+                          item.body_size, list(item.pdf))
             manifest.briefs[item.stem] = entry
             built[item.index] = item
             target = out_dir / f"{item.stem}.pdf"

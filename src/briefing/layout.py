@@ -40,7 +40,6 @@ class BriefPage:
     brief: Brief
     flowables: list[Flowable]
     body_size: float
-    used_height: float
 
 
 def markup(text: str) -> str:
@@ -248,7 +247,7 @@ def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometr
     if best:
         body, used, main, footer = best
         filler = Spacer(1, height - _FIT_SLACK - used)
-        return BriefPage(loaded.stem, loaded.brief, main + [filler] + footer, body, used)
+        return BriefPage(loaded.stem, loaded.brief, main + [filler] + footer, body)
     raise BriefError.single(
         loaded.doc.file, f"does not fit on one page even at {sizes[-1]:g} pt body text: "
         f"{overflow / mm:.0f} mm ({overflow:.0f} pt) too long; shorten the lead, points or metrics")
