@@ -101,12 +101,11 @@ def _build_many(job: _Job, todo: list[tuple[int, Path]], jobs: int) -> Iterable[
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from . import fonts, linebreak
+    from . import fonts
     from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
     from .render import brief_pdf  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
-    linebreak.install()
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # each worker takes every jobs-th brief and sends back one result per brief through its own pipe;
     # no shared queue, so a worker killed mid-write can never leave a lock held (multiprocessing.Pool's

@@ -4,21 +4,21 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
-from . import fonts, linebreak
+from . import fonts
 from .errors import BriefError
 from .model import Brief, LoadedBrief, ReportSettings
 from .geometry import PageGeometry
 from .photos import PreparedPhoto
 from .provenance import printed_figure
+from .textblock import Run, TextBlock, marker
 
 RED = HexColor("#C8161D")
 INK = HexColor("#1A1A1A")
@@ -40,11 +40,6 @@ class BriefPage:
     brief: Brief
     flowables: list[Flowable]
     body_size: float
-
-
-def markup(text: str) -> str:
-    """Brief text made safe for Paragraph markup: every <, > and & prints literally."""
-    return escape(text)
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ def styles_for(body: float) -> Styles:
     leading = body * (1.45 + 0.2 * (body - BODY_SIZES[-1]) / (BODY_SIZES[0] - BODY_SIZES[-1]))
 
     def style(name: str, font: str, size: float, lead: float, **kw: object) -> ParagraphStyle:
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=lead, wordWrap="CJK",
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=lead,
                               textColor=kw.pop("textColor", INK), **kw)
 
     title_size = max(16.0, min(22.0, body * 1.6))
@@ -98,21 +93,17 @@ def table_style(commands: list[tuple]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SERIF), *commands])
 
 
-def _marker(number: int, size: float) -> str:
-    return f'<font size="{size * 0.62:.2f}"><super>[{number}]</super></font>'
-
-
 def masthead(settings: ReportSettings, st: Styles, width: float) -> list[Flowable]:
     """The red 报头: briefing name, issue, compiling unit and date, red rule."""
-    meta = Table([[Paragraph(markup(settings.unit), st.meta_left),
-                   Paragraph(markup(settings.date_label), st.meta_right)]],
+    meta = Table([[TextBlock(settings.unit, st.meta_left),
+                   TextBlock(settings.date_label, st.meta_right)]],
                  colWidths=[width * 0.6, width * 0.4], hAlign="LEFT")
     meta.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                                ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
     return [
-        Paragraph(markup(settings.name), st.name),
-        Paragraph(markup(settings.issue_label), st.issue),
+        TextBlock(settings.name, st.name),
+        TextBlock(settings.issue_label, st.issue),
         Spacer(1, 3),
         meta,
         HRFlowable(width="100%", thickness=1.6, color=RED, spaceBefore=3, spaceAfter=0),
@@ -128,11 +119,10 @@ def metric_tiles(brief: Brief, st: Styles, width: float) -> Table:
         assert match is not None
         before, number, after = figure[: match.start()], match.group(), figure[match.end():]
         unit_size = st.body_size * 0.85
-        figure_markup = (f'<font size="{unit_size:.2f}">{markup(before)}</font>' if before else "") + \
-            markup(number) + (f'<font size="{unit_size:.2f}">{markup(after)}</font>' if after else "")
-        note = markup(metric.as_of) + _marker(brief.source_number(metric.source), st.tile_note.fontSize)
-        cells.append([Paragraph(figure_markup, st.figure), Paragraph(markup(metric.label), st.tile_label),
-                      Paragraph(note, st.tile_note)])
+        figure = [Run(before, size=unit_size), Run(number), Run(after, size=unit_size)]
+        note = [Run(metric.as_of), marker(brief.source_number(metric.source), st.tile_note.fontSize)]
+        cells.append([TextBlock(figure, st.figure), TextBlock(metric.label, st.tile_label),
+                      TextBlock(note, st.tile_note)])
     columns = len(cells) if len(cells) <= 4 else (len(cells) + 1) // 2
     rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]
     rows[-1] = rows[-1] + [""] * (columns - len(rows[-1]))
@@ -157,10 +147,10 @@ def section_flowables(brief: Brief, st: Styles) -> list[Flowable]:
         heading = f"{CHINESE_ORDINALS[index]}、{section.heading}"
         if section.period:
             heading += f"（{section.period}）"
-        out.append(Paragraph(markup(heading), st.heading))
-        text = "".join(markup(point.text) + _marker(brief.source_number(point.source), st.body_size)
-                       for point in section.points)
-        out.append(Paragraph(text, st.body))
+        out.append(TextBlock(heading, st.heading))
+        runs = [run for point in section.points
+                for run in (Run(point.text), marker(brief.source_number(point.source), st.body_size))]
+        out.append(TextBlock(runs, st.body))
     return out
 
 
@@ -187,9 +177,9 @@ def lead_with_photo(brief: Brief, photo: PreparedPhoto, st: Styles, width: float
         picture_width, picture_height = picture_width * PHOTO_MAX_HEIGHT / picture_height, PHOTO_MAX_HEIGHT
     picture = Image(io.BytesIO(photo.jpeg), width=picture_width, height=picture_height)
     assert brief.photo is not None
-    caption = Paragraph(markup(brief.photo.caption), st.tile_note)
+    caption = TextBlock(brief.photo.caption, st.tile_note)
     gap = st.body_size
-    table = Table([[Paragraph(markup(brief.lead), st.lead), [picture, caption]]],
+    table = Table([[TextBlock(brief.lead, st.lead), [picture, caption]]],
                   colWidths=[width - width * PHOTO_SHARE - gap, width * PHOTO_SHARE + gap], spaceAfter=st.body_size * 0.3)
     table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("LEFTPADDING", (1, 0), (1, 0), gap),
@@ -203,14 +193,14 @@ def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: fl
     regions = "、".join(brief.regions)
     subtitle = f"{brief.province}对口支援{regions}（{brief.period}）"
     main = masthead(settings, st, width) + [
-        Paragraph(markup(brief.title), st.title),
-        Paragraph(markup(subtitle), ParagraphStyle("subtitle", parent=st.tile_label, spaceAfter=st.body_size * 0.6,
+        TextBlock(brief.title, st.title),
+        TextBlock(subtitle, ParagraphStyle("subtitle", parent=st.tile_label, spaceAfter=st.body_size * 0.6,
                                                    fontSize=st.body_size * 0.85, leading=st.body_size * 1.2)),
-        lead_with_photo(brief, photo, st, width) if photo else Paragraph(markup(brief.lead), st.lead),
+        lead_with_photo(brief, photo, st, width) if photo else TextBlock(brief.lead, st.lead),
         metric_tiles(brief, st, width),
     ] + section_flowables(brief, st)
     footer = [HRFlowable(width="100%", thickness=0.5, color=GREY, spaceBefore=4, spaceAfter=3),
-              Paragraph(markup(source_line(brief)), st.sources)]
+              TextBlock(source_line(brief), st.sources)]
     return main, footer
 
 
@@ -227,7 +217,6 @@ def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometr
             photo: PreparedPhoto | None = None, sizes: tuple[float, ...] = BODY_SIZES) -> BriefPage:
     """Lay the brief out on one page at the largest of ``sizes`` that fits; never cut text."""
     fonts.register()
-    linebreak.install()
     width, height = geometry.width, geometry.height
 
     def attempt(body: float) -> tuple[float, list[Flowable], list[Flowable]]:

@@ -69,6 +69,8 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
                     raise refuse(f"is {image.format or 'not an image'}; use a JPEG or PNG photo")
                 if image.width * image.height > MAX_PIXELS:
                     raise refuse(f"has {image.width}×{image.height} pixels, over the {MAX_PIXELS:,} limit")
+                most = max(1, round(printed_width_pt / 72 * PRINT_DPI))
+                image.draft("RGB", (most, most))  # a JPEG decodes straight at 1/2, 1/4 or 1/8 size
                 image.load()
                 oriented = ImageOps.exif_transpose(image)
     except BriefError:
@@ -85,7 +87,6 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
         flat.paste(rgba, mask=rgba.getchannel("A"))
         oriented = flat
     picture = oriented.convert("L" if grayscale else "RGB")
-    most = max(1, round(printed_width_pt / 72 * PRINT_DPI))
     if picture.width > most:
         picture = picture.resize((most, max(1, round(picture.height * most / picture.width))), Image.Resampling.LANCZOS)
     out = io.BytesIO()

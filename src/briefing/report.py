@@ -10,15 +10,16 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
 from .compare import Figure, figures_of, kind_name, kinds_present
-from .layout import GREY, INK, BriefPage, PageGeometry, Styles, markup, masthead, measure, styles_for, table_style
+from .layout import GREY, INK, BriefPage, PageGeometry, Styles, masthead, measure, styles_for, table_style
 from .model import Brief, Kind, ReportSettings
 from .provenance import printed_figure
 from .render import Bookmark, document
+from .textblock import Run, TextBlock
 
 CHART_KINDS = (Kind.funding, Kind.sales)
 _SLACK = 2.0  # pt left free on each overview page
@@ -92,11 +93,11 @@ def cover(settings: ReportSettings, pages: list[Province], geometry: PageGeometr
     summary = ParagraphStyle("cover_summary", parent=st.lead, fontName=fonts.SERIF, fontSize=14, leading=24,
                              spaceBefore=50)
     return masthead(settings, st, geometry.width) + [
-        Paragraph(markup(settings.title), title),
-        Paragraph(markup(settings.issue_label), line),
-        Paragraph(markup(settings.unit) + "&nbsp;编", line),
-        Paragraph(markup(settings.date_label), line),
-        Paragraph(markup(f"本期汇编{len(pages)}个省市的对口援疆工作简报：{provinces}。"), summary),
+        TextBlock(settings.title, title),
+        TextBlock(settings.issue_label, line),
+        TextBlock(settings.unit + "\u00a0编", line),
+        TextBlock(settings.date_label, line),
+        TextBlock(f"本期汇编{len(pages)}个省市的对口援疆工作简报：{provinces}。", summary),
     ]
 
 
@@ -110,14 +111,14 @@ def contents(parts: list[Part], numbers: dict[str, int], geometry: PageGeometry)
     rows = []
     for part in parts:
         page = numbers.get(part.key)
-        link, end = (f'<a href="#{part.key}">', "</a>") if page else ("", "")
-        rows.append([Paragraph(f"{link}{markup(part.title)}{end}", sub if part.level else entry),
-                     Paragraph(f"{link}{page or 999}{end}", number)])
+        link = part.key if page else None
+        rows.append([TextBlock([Run(part.title, link=link)], sub if part.level else entry),
+                     TextBlock([Run(str(page or 999), link=link)], number)])
     style = table_style([("LINEBELOW", (0, 0), (-1, -1), 0.3, HexColor("#BBBBBB")),
                          ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                          ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
                          ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
-    heading = Paragraph("目&nbsp;&nbsp;&nbsp;&nbsp;录", ParagraphStyle(
+    heading = TextBlock("目\u00a0\u00a0\u00a0\u00a0录", ParagraphStyle(
         "contents_heading", parent=st.title, fontName=fonts.SANS_BOLD, fontSize=18, leading=26, spaceBefore=0,
         spaceAfter=16))
     first_room = geometry.height - measure([heading], geometry.width, geometry.height)
@@ -126,15 +127,14 @@ def contents(parts: list[Part], numbers: dict[str, int], geometry: PageGeometry)
 
 def _figure_cell(figures: list[Figure], cell: ParagraphStyle, note: ParagraphStyle) -> list[Flowable] | str:
     if not figures:
-        return [Paragraph("—", cell)]
+        return [TextBlock("—", cell)]
     out: list[Flowable] = []
     for fig in figures:
-        text = markup(fig.printed)
-        out.append(Paragraph(text, cell))
-        extra = [markup(fig.metric.as_of)]
+        out.append(TextBlock(fig.printed, cell))
+        extra = [fig.metric.as_of]
         if fig.common_text:
-            extra.append(markup(fig.common_text))
-        out.append(Paragraph("<br/>".join(extra), note))
+            extra.append(fig.common_text)
+        out.append(TextBlock("\n".join(extra), note))
     return out
 
 
@@ -148,10 +148,10 @@ def overview(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     cell = ParagraphStyle("td", parent=st.body, fontSize=8.5, leading=11, firstLineIndent=0, alignment=TA_CENTER)
     left = ParagraphStyle("td_left", parent=cell, alignment=0)
     note = ParagraphStyle("td_note", parent=cell, fontSize=6.8, leading=8.5, textColor=GREY)
-    header = [Paragraph("省市", head), Paragraph("受援地区", head), Paragraph("时期", head)] + \
-             [Paragraph(markup(kind_name(kind)), head) for kind in kinds]
-    rows = [[Paragraph(markup(brief.province), cell), Paragraph(markup("、".join(brief.regions)), left),
-             Paragraph(markup(brief.period), cell)] + [_figure_cell(figures_of(brief, kind), cell, note)
+    header = [TextBlock("省市", head), TextBlock("受援地区", head), TextBlock("时期", head)] + \
+             [TextBlock(kind_name(kind), head) for kind in kinds]
+    rows = [[TextBlock(brief.province, cell), TextBlock("、".join(brief.regions), left),
+             TextBlock(brief.period, cell)] + [_figure_cell(figures_of(brief, kind), cell, note)
                                                        for kind in kinds]
             for brief in briefs]
     fixed = [32, 76, 50]
@@ -161,11 +161,11 @@ def overview(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
-    heading = Paragraph("一、各省市援疆主要数字对照", _heading_style(st))
+    heading = TextBlock("一、各省市援疆主要数字对照", _heading_style(st))
     tables = _tables_by_page(header, rows, widths, style, geometry,
                              first_room=geometry.height - measure([heading], geometry.width, geometry.height))
     footnote = ParagraphStyle("footnote", parent=st.sources, fontSize=8.5, leading=13, spaceBefore=6)
-    return [heading, *tables, Paragraph(PERIOD_NOTE, footnote)]
+    return [heading, *tables, TextBlock(PERIOD_NOTE, footnote)]
 
 
 def _tables_by_page(header: list | None, rows: list[list], widths: list[float], style: TableStyle,
@@ -248,7 +248,7 @@ def bar_chart(title: str, figures: list[tuple[str, Figure | None]], unit: str, w
 
 def charts(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     st = styles_for(12)
-    out: list[Flowable] = [Paragraph("二、图表", _heading_style(st))]
+    out: list[Flowable] = [TextBlock("二、图表", _heading_style(st))]
     fills = {Kind.funding: HexColor("#5A5A5A"), Kind.sales: HexColor("#B8B8B8")}
     number = 0
     for kind in CHART_KINDS:
@@ -288,11 +288,11 @@ def appendix(pages: list[Province]) -> list[Flowable]:
                 if metric.source == source.id:
                     documents[source.file].append(
                         f"{brief.province}·{metric.label}：{printed_figure(metric)}（原文：“{metric.quote}”）")
-    out: list[Flowable] = [Paragraph("三、资料来源", _heading_style(st))]
+    out: list[Flowable] = [TextBlock("三、资料来源", _heading_style(st))]
     for number, (file, figures) in enumerate(sorted(documents.items()), 1):
-        block = [Paragraph(markup(f"[{number}] {described[file]}"), title)]
-        block += [Paragraph(markup(f), item) for f in figures]
-        block.append(Paragraph(f"另有要点{points[file]}条引用此文。" if figures else
+        block = [TextBlock(f"[{number}] {described[file]}", title)]
+        block += [TextBlock(f, item) for f in figures]
+        block.append(TextBlock(f"另有要点{points[file]}条引用此文。" if figures else
                                f"要点{points[file]}条引用此文，未取作核心数字。", item))
         out.append(KeepTogether(block) if len(block) < 12 else block[0])
         if len(block) >= 12:
@@ -311,9 +311,9 @@ def colophon(settings: ReportSettings, geometry: PageGeometry) -> Flowable:
     for label, value in (("报", distribution and distribution.report_to), ("送", distribution and distribution.send_to),
                          ("发", distribution and distribution.issue_to)):
         if value:
-            parts.append(Paragraph(f"{label}：{markup(value)}", line))
+            parts.append(TextBlock(f"{label}：{value}", line))
     parts += [HRFlowable(width="100%", thickness=0.7, color=INK, spaceBefore=4, spaceAfter=4),
-              Paragraph(f"{markup(settings.unit)}&nbsp;&nbsp;&nbsp;&nbsp;{markup(settings.date_label)}印发", dated),
+              TextBlock(f"{settings.unit}\u00a0\u00a0\u00a0\u00a0{settings.date_label}印发", dated),
               HRFlowable(width="100%", thickness=1, color=INK, spaceBefore=4)]
     return AtPageBottom(parts)
 
