@@ -14,7 +14,7 @@ from briefing.check import check_brief, check_settings
 from briefing.errors import BriefError
 from briefing.layout import photo_width
 from briefing.layout import PageGeometry
-from briefing.photos import PRINT_DPI
+from briefing.photos import JPEG_QUALITIES, PHOTO_BUDGET, PRINT_DPI, prepare
 from briefing.render import brief_pdf
 from sample_photo import draw_sample
 
@@ -52,7 +52,22 @@ def test_sample_photo_is_embedded_as_jpeg_at_most_300_dpi(project: Path) -> None
     (width, height, codec), = embedded_images(pdf)
     assert "/DCTDecode" in codec
     assert width <= round(photo_width(PageGeometry()) / 72 * PRINT_DPI) < 1600, "downsampled from 1600 px"
-    assert len(pdf) < 250_000
+    assert len(pdf) <= 120_000, "a briefing with a photo stays within 120 KB"
+
+
+def test_a_photo_is_stored_within_its_byte_budget_lowering_quality_only_as_needed(project: Path) -> None:
+    from briefing.yamldoc import YamlDoc
+
+    doc = YamlDoc("brief.yaml", None, {})
+    smooth = prepare(project / "briefs" / "photos" / "pishan.jpg", 140, doc)
+    assert len(smooth.jpeg) <= PHOTO_BUDGET
+    noise = project / "noise.png"
+    Image.effect_noise((1200, 800), 120).convert("RGB").save(noise)
+    noisy = prepare(noise, 140, doc)
+    best = io.BytesIO()
+    Image.open(io.BytesIO(noisy.jpeg)).save(best, "JPEG", quality=JPEG_QUALITIES[0])
+    assert len(noisy.jpeg) < len(best.getvalue()), "a photo over the budget is stored at a lower quality"
+    assert Image.open(io.BytesIO(noisy.jpeg)).size == (noisy.width, noisy.height)
 
 
 @pytest.mark.parametrize("file, message", [
