@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+
+import pytest
 from pathlib import Path
 
 from briefing.build import build, discover
@@ -43,17 +45,37 @@ def test_second_build_writes_nothing(project: Path) -> None:
     assert second.written == [] and len(second.unchanged) == len(first.written)
 
 
-def test_changing_one_brief_rebuilds_it_and_the_combined_report(project: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_changing_one_brief_rebuilds_it_and_the_combined_report(project: Path, jobs: int) -> None:
     many(project)
-    run(project, "out")
+    run(project, "out", jobs=jobs)
     before = pdfs(project / "out")
     brief = project / "briefs" / "shanghai-1.yaml"
     brief.write_text(brief.read_text(encoding="utf-8").replace("文旅交流", "文化旅游"), encoding="utf-8")
-    result = run(project, "out")
+    result = run(project, "out", jobs=jobs)
     assert sorted(p.name for p in result.written) == ["combined.pdf", "shanghai-1.pdf"]
     after = pdfs(project / "out")
     changed = sorted(name for name in after if after[name] != before[name])
     assert changed == ["combined.pdf", "shanghai-1.pdf"]
+    run(project, "fresh", jobs=1)
+    assert pdfs(project / "fresh") == after, "the same bytes as a build from scratch"
+
+
+def test_parallel_build_with_a_bad_brief_keeps_the_combined_report(project: Path) -> None:
+    briefs = many(project)
+    run(project, "out", jobs=2)
+    before = pdfs(project / "out")
+    bad = project / "briefs" / "zhejiang-2.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("文旅交流", "文化旅游") + "\nprovince: 浙江\n",
+                   encoding="utf-8")
+    good = project / "briefs" / "anhui-0.yaml"
+    good.write_text(good.read_text(encoding="utf-8").replace("皮山", "皮山县", 1), encoding="utf-8")
+    result = build(briefs, project / "out", project / "briefs" / "report.yaml", project / "seeds", jobs=2)
+    assert [str(e).split(":")[0] for e in result.errors] == [str(bad)]
+    assert [p.name for p in result.written] == ["anhui-0.pdf"], "the good brief is still built"
+    assert result.combined_skipped and "combined.pdf" in result.combined_skipped
+    after = pdfs(project / "out")
+    assert after["combined.pdf"] == before["combined.pdf"] and after["zhejiang-2.pdf"] == before["zhejiang-2.pdf"]
 
 
 def test_a_changed_seed_or_photo_or_deleted_pdf_is_noticed(project: Path) -> None:

@@ -39,17 +39,33 @@ class BuildResult:
 
 
 @dataclass(frozen=True)
-class Built:
-    """What building one brief gives back (picklable, so worker processes can return it)."""
+class Checked:
+    """One brief loaded, proven and fitted: all the combined report needs of it (picklable, so worker
+    processes can send it back). ``problems`` instead of the rest when the brief is bad."""
 
     index: int
     stem: str
     problems: list[Problem]
     deps: tuple[str, ...] = ()  # every input besides the brief: its seeds, its photo
     body_size: float = 0.0
-    pdf: tuple[int, ...] = ()  # pdf_stamp of what was written
     brief: Any = None  # model.Brief
     photo: Any = None  # photos.PreparedPhoto
+
+
+@dataclass(frozen=True)
+class Written:
+    """A brief's PDF was written (``pdf`` is its pdf_stamp)."""
+
+    index: int
+    pdf: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    path: Path
+    write: bool  # False: unchanged, loaded again only because the combined report is rebuilt
+    body_size: float = 0.0  # the size its last build chose, when it is not written
 
 
 def discover(briefs_dir: Path) -> list[Path]:
@@ -65,38 +81,57 @@ class _Job:
     geometry: "PageGeometry"
 
 
-def build_one(job: _Job, index: int, path: Path) -> Built:
-    """Check, lay out and write one brief; its problems instead of an exception when it fails."""
+def check_one(job: _Job, task: _Task) -> "tuple[Checked, BriefPage | None]":
+    """Load and prove one brief, and find its body size when it is to be written."""
     from .check import load_checked
     from .layout import lay_out
-    from .render import brief_pdf
 
     try:
-        loaded, photo = load_checked(path, job.seeds_dir, job.geometry)
-        page = lay_out(loaded, job.settings, job.geometry, photo)
+        loaded, photo = load_checked(task.path, job.seeds_dir, job.geometry)
+        page = lay_out(loaded, job.settings, job.geometry, photo) if task.write else None
     except BriefError as error:
-        return Built(index, path.stem, error.problems)
-    target = job.out_dir / f"{path.stem}.pdf"
-    write_atomic(target, brief_pdf(page, job.settings, job.geometry))
-    deps = [os.fspath((job.seeds_dir / s.file).resolve()) for s in page.brief.sources]
+        return Checked(task.index, task.path.stem, error.problems), None
+    deps = [os.fspath((job.seeds_dir / s.file).resolve()) for s in loaded.brief.sources]
     if photo:
         deps.append(os.fspath(photo.source))
-    return Built(index, path.stem, [], tuple(deps), page.body_size, tuple(pdf_stamp(target)), page.brief, photo)
+    body_size = page.body_size if page else task.body_size
+    return Checked(task.index, task.path.stem, [], tuple(deps), body_size, loaded.brief, photo), page
 
 
-def _loaded_doc_stub(path: Path):
+def page_at_size(path: Path, checked: Checked, settings: "ReportSettings", geometry: "PageGeometry") -> "BriefPage":
+    """A checked brief's page at the body size already chosen for it (one layout, no search)."""
+    from .layout import lay_out
+    from .model import LoadedBrief
     from .yamldoc import YamlDoc
 
-    return YamlDoc(display_path(path), None, {})
+    loaded = LoadedBrief(path.stem, path, YamlDoc(display_path(path), None, {}), checked.brief)
+    return lay_out(loaded, settings, geometry, checked.photo, sizes=(checked.body_size,))
+
+
+def write_one(job: _Job, task: _Task, checked: Checked, page: "BriefPage | None" = None) -> Written:
+    from .render import brief_pdf
+
+    page = page or page_at_size(task.path, checked, job.settings, job.geometry)
+    target = job.out_dir / f"{task.path.stem}.pdf"
+    write_atomic(target, brief_pdf(page, job.settings, job.geometry))
+    return Written(task.index, tuple(pdf_stamp(target)))
 
 
 PARALLEL_FROM = 8  # briefs; below this, starting workers costs more than it saves
 
 
-def _build_many(job: _Job, todo: list[tuple[int, Path]], jobs: int) -> Iterable[Built]:
-    if jobs <= 1 or len(todo) < PARALLEL_FROM:
-        for index, path in todo:
-            yield build_one(job, index, path)
+def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | Written]":
+    """Every task's Checked, and a Written for each one written.
+
+    In parallel, each worker first checks and fits its whole share, then writes the PDFs; so every
+    Checked arrives early and the combined report can be made while the workers are still writing.
+    """
+    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        for task in tasks:
+            checked, page = check_one(job, task)
+            yield checked
+            if task.write and not checked.problems:
+                yield write_one(job, task, checked, page)
         return
     import multiprocessing
     from multiprocessing.connection import wait
@@ -106,12 +141,12 @@ def _build_many(job: _Job, todo: list[tuple[int, Path]], jobs: int) -> Iterable[
     from .render import brief_pdf  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    # each worker takes every jobs-th brief and sends back one result per brief through its own pipe;
-    # no shared queue, so a worker killed mid-write can never leave a lock held (multiprocessing.Pool's
+    context = _context()
+    # each worker takes every jobs-th brief and sends back its results through its own pipe; no shared
+    # queue, so a worker killed mid-write can never leave a lock held (multiprocessing.Pool's
     # terminate() deadlocks then)
     workers = []
-    for share in (todo[start::jobs] for start in range(jobs)):
+    for share in (tasks[start::jobs] for start in range(jobs)):
         receive, send = context.Pipe(duplex=False)
         process = context.Process(target=_work, args=(job, share, send), daemon=True)
         process.start()
@@ -129,22 +164,39 @@ def _build_many(job: _Job, todo: list[tuple[int, Path]], jobs: int) -> Iterable[
                     if process.exitcode != 0:
                         raise RuntimeError(f"a build worker ended with exit status {process.exitcode}") from None
     finally:
-        for process, _ in workers:  # on an error or a signal: stop the others; each removes its temp file
-            if process.is_alive():
-                process.terminate()
-        for process, _ in workers:
-            process.join(10)
-            if process.is_alive():
-                process.kill()
-                process.join()
+        _stop([process for process, _ in workers])
 
 
-def _work(job: _Job, share: list[tuple[int, Path]], send) -> None:
-    """A worker process: build its share of the briefs, sending each result as it is made."""
+def _context():
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+
+
+def _stop(processes: list) -> None:
+    """On an error or a signal: stop the processes still running; each removes its temp file."""
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _work(job: _Job, share: list[_Task], send) -> None:
+    """A worker process: check and fit its share of the briefs, then write their PDFs."""
     _worker_started()
     try:
-        for index, path in share:
-            send.send(build_one(job, index, path))
+        to_write = []
+        for task in share:
+            checked, _ = check_one(job, task)  # the page is laid out again when written: memory stays flat
+            send.send(checked)
+            if task.write and not checked.problems:
+                to_write.append((task, checked))
+        for task, checked in to_write:
+            send.send(write_one(job, task, checked))
     finally:
         send.close()
 
@@ -190,7 +242,8 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     if out_dir.is_dir():
         remove_stale_temp_files(out_dir)  # left by a build killed with SIGKILL
     manifest = Manifest(settings_digest, environment)
-    todo: list[tuple[int, Path]] = []
+    tasks: list[_Task] = []
+    unchanged: list[_Task] = []
     brief_digests: dict[str, str] = {}
     for index, path in enumerate(briefs):
         brief_digest = digests.of(path) or ""
@@ -199,86 +252,108 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         if entry and entry.fresh(brief_digest, out_dir / f"{path.stem}.pdf", digests):
             manifest.briefs[path.stem] = entry
             result.unchanged.append(out_dir / f"{path.stem}.pdf")
+            unchanged.append(_Task(index, path, write=False, body_size=entry.body_size))
         else:
-            todo.append((index, path))
-    done = len(briefs) - len(todo)
+            tasks.append(_Task(index, path, write=True))
+    done = len(unchanged)
     progress(done)
-    built: dict[int, Built] = {}
-    settings = None
-    if todo:
-        from .check import check_settings
+    target = out_dir / COMBINED
+    if combined and briefs and not tasks:
+        inputs = combined_digest(settings_digest, environment, [(p.stem, manifest.briefs[p.stem]) for p in briefs])
+        if old.combined == inputs and target.is_file() and pdf_stamp(target) == old.combined_pdf:
+            manifest.combined, manifest.combined_pdf = inputs, old.combined_pdf
+            result.unchanged.append(target)
+            combined = False
+    combined = combined and bool(briefs)
+    if combined:  # the combined report needs every brief: the unchanged ones are loaded again (not written)
+        tasks = sorted(tasks + unchanged, key=lambda task: task.index)
+    if not tasks:
+        manifest.write(out_dir)
+        return result
+    from .check import check_settings
 
-        settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
-        if geometry.watermark:
-            from .glyphs import watermark_problems
+    settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
+    if geometry.watermark:
+        from .glyphs import watermark_problems
 
-            problems = watermark_problems(geometry.watermark)
-            if problems:
-                raise BriefError(problems)
-        job = _Job(out_dir, seeds_dir, settings, geometry)
-        for item in _build_many(job, todo, jobs):
-            done += 1
-            progress(done)
-            if item.problems:
-                result.errors.append(BriefError(item.problems))
+        problems = watermark_problems(geometry.watermark)
+        if problems:
+            raise BriefError(problems)
+    job = _Job(out_dir, seeds_dir, settings, geometry)
+    checked: dict[int, Checked] = {}
+    combined_process = None
+    combined_inputs = ""
+    parallel = jobs > 1 and len(tasks) >= PARALLEL_FROM
+    try:
+        for message in _run_tasks(job, tasks, jobs):
+            if isinstance(message, Written):
+                item = checked[message.index]
+                entry = _entry(item, brief_digests[item.stem], digests, list(message.pdf))
+                manifest.briefs[item.stem] = entry
+                pdf = out_dir / f"{item.stem}.pdf"
+                result.written.append(pdf)
+                log(f"wrote {display_path(pdf)} (body {entry.body_size:g} pt)")
+                done += 1
+                progress(done)
                 continue
-            entry = Entry(brief_digests[item.stem], {dep: digests.of(Path(dep)) or "" for dep in item.deps},
-                          item.body_size, list(item.pdf))
-            manifest.briefs[item.stem] = entry
-            built[item.index] = item
-            target = out_dir / f"{item.stem}.pdf"
+            checked[message.index] = message
+            if message.problems:
+                result.errors.append(BriefError(message.problems))
+                if briefs[message.index].stem not in manifest.briefs:
+                    done += 1
+                    progress(done)
+            if combined and len(checked) == len(tasks) and not result.errors:
+                combined_inputs = combined_digest(settings_digest, environment, [
+                    (p.stem, _entry(checked[i], brief_digests[p.stem], digests)) for i, p in enumerate(briefs)])
+                if old.combined == combined_inputs and target.is_file() and pdf_stamp(target) == old.combined_pdf:
+                    manifest.combined, manifest.combined_pdf = combined_inputs, old.combined_pdf
+                    result.unchanged.append(target)
+                    combined = False
+                elif parallel:  # made while the workers write the briefs' PDFs
+                    combined_process = _start(write_combined, target, briefs, checked, settings, geometry)
+        if combined and result.errors:
+            result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
+                                       "combined report must not silently lack a province")
+        elif combined:
+            if combined_process:
+                combined_process.join()
+                if combined_process.exitcode != 0:
+                    raise RuntimeError(f"making {COMBINED} failed (exit status {combined_process.exitcode})")
+            else:
+                write_combined(target, briefs, checked, settings, geometry)
+            manifest.combined, manifest.combined_pdf = combined_inputs, pdf_stamp(target)
             result.written.append(target)
-            log(f"wrote {display_path(target)} (body {entry.body_size:g} pt)")
-    if combined:
-        _combined(briefs, out_dir, settings_path, settings, seeds_dir, geometry, old, manifest, built, result, log)
+            log(f"wrote {display_path(target)} ({len(briefs)} briefings)")
+    finally:
+        if combined_process:
+            _stop([combined_process])
     manifest.write(out_dir)
     return result
 
 
-def _combined(briefs: list[Path], out_dir: Path, settings_path: Path, settings: "ReportSettings | None",
-              seeds_dir: Path, geometry: "PageGeometry", old: Manifest, manifest: Manifest, built: dict[int, Built],
-              result: BuildResult, log: Callable[[str], None]) -> None:
-    target = out_dir / COMBINED
-    if result.errors:
-        result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
-                                   "combined report must not silently lack a province")
-        return
-    if not briefs:
-        return
-    inputs = combined_digest(manifest.settings, manifest.environment,
-                             [(p.stem, manifest.briefs[p.stem]) for p in briefs])
-    if old.combined == inputs and target.is_file() and pdf_stamp(target) == old.combined_pdf:
-        manifest.combined, manifest.combined_pdf = inputs, old.combined_pdf
-        result.unchanged.append(target)
-        return
-    from .check import check_settings
+def _entry(checked: Checked, brief_digest: str, digests: DigestCache, pdf: list[int] | None = None) -> Entry:
+    return Entry(brief_digest, {dep: digests.of(Path(dep)) or "" for dep in checked.deps}, checked.body_size,
+                 pdf or [])
+
+
+def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked], settings: "ReportSettings",
+                   geometry: "PageGeometry") -> None:
+    """The combined report of every (checked) brief; each province page laid out at its known body size."""
     from .report import Province, combined_pdf
 
-    settings = settings or check_settings(settings_path)
-    kept: dict[int, tuple[Any, Any]] = {i: (b.brief, b.photo) for i, b in built.items()}
-    for index, path in enumerate(briefs):
-        if index not in kept:  # unchanged since the last build: load and prove it again (no layout yet)
-            loaded, photo = _load_checked(path, seeds_dir, geometry)
-            kept[index] = (loaded.brief, photo)
-    provinces = [Province(path.stem, kept[index][0]) for index, path in enumerate(briefs)]
-
-    def page_of(index: int) -> "BriefPage":
-        """A province's page at the body size its own build chose (no new search), made when needed."""
-        from .layout import lay_out
-        from .model import LoadedBrief
-
-        path = briefs[index]
-        brief, photo = kept[index]
-        loaded = LoadedBrief(path.stem, path, _loaded_doc_stub(path), brief)
-        return lay_out(loaded, settings, geometry, photo, sizes=(manifest.briefs[path.stem].body_size,))
-
-    write_atomic(target, combined_pdf(provinces, page_of, settings, geometry))
-    manifest.combined, manifest.combined_pdf = inputs, pdf_stamp(target)
-    result.written.append(target)
-    log(f"wrote {display_path(target)} ({len(provinces)} briefings)")
+    provinces = [Province(path.stem, checked[index].brief) for index, path in enumerate(briefs)]
+    pdf = combined_pdf(provinces, lambda index: page_at_size(briefs[index], checked[index], settings, geometry),
+                       settings, geometry)
+    write_atomic(target, pdf)
 
 
-def _load_checked(path: Path, seeds_dir: Path, geometry: "PageGeometry"):
-    from .check import load_checked
+def _start(function: Callable[..., None], *args: Any):
+    """``function(*args)`` in a new process (forked: nothing is copied), ended with us as a worker is."""
+    process = _context().Process(target=_in_child, args=(function, *args), daemon=True)
+    process.start()
+    return process
 
-    return load_checked(path, seeds_dir, geometry)
+
+def _in_child(function: Callable[..., None], *args: Any) -> None:
+    _worker_started()
+    function(*args)

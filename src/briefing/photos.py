@@ -3,6 +3,7 @@ EXIF orientation applied, downsampled to 200 dpi at its printed size and stored 
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -15,8 +16,9 @@ from .yamldoc import YamlDoc
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # Pillow's decompression-bomb guard, tighter than its default
 PRINT_DPI = 200  # at most 300 dpi asked; a 4.7 cm photo halftoned by an office printer shows no more
-PHOTO_BUDGET = 16 * 1024  # bytes; keeps a one-page briefing with a photo under 120 KB
+PHOTO_BUDGET = 14 * 1024  # bytes; keeps a one-page briefing with a photo under 120 KB
 JPEG_QUALITIES = (85, 80, 75, 70, 65, 60)  # tried in turn until the photo fits the budget
+ORIENTATION = 0x0112  # the EXIF tag
 FORMATS = {"JPEG", "PNG"}
 
 
@@ -71,9 +73,13 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
                 if image.width * image.height > MAX_PIXELS:
                     raise refuse(f"has {image.width}×{image.height} pixels, over the {MAX_PIXELS:,} limit")
                 most = max(1, round(printed_width_pt / 72 * PRINT_DPI))
-                image.draft("RGB", (most, most))  # a JPEG decodes straight at 1/2, 1/4 or 1/8 size
+                turned = image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
+                across, down = (image.height, image.width) if turned else (image.width, image.height)
+                wanted = (most, math.ceil(most * down / across))
+                image.draft("RGB", wanted[::-1] if turned else wanted)  # a JPEG decodes at 1/2, 1/4 or 1/8 size
                 image.load()
-                oriented = ImageOps.exif_transpose(image)
+                oriented = ImageOps.exif_transpose(image) if turned or image.getexif().get(ORIENTATION, 1) != 1 \
+                    else image.copy()
     except BriefError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
