@@ -126,10 +126,17 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
     In parallel, each worker first checks and fits its whole share, then writes the PDFs; so every
     Checked arrives early and the combined report can be made while the workers are still writing.
     """
-    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+    if jobs <= 1:
         for task in tasks:
             checked, page = check_one(job, task)
             yield checked
+            if task.write and not checked.problems:
+                yield write_one(job, task, checked, page)
+        return
+    if len(tasks) < PARALLEL_FROM:  # in this process, but every brief checked first (the pages are kept)
+        pages = [check_one(job, task) for task in tasks]
+        yield from (checked for checked, _ in pages)
+        for task, (checked, page) in zip(tasks, pages):
             if task.write and not checked.problems:
                 yield write_one(job, task, checked, page)
         return
@@ -283,7 +290,6 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     checked: dict[int, Checked] = {}
     combined_process = None
     combined_inputs = ""
-    parallel = jobs > 1 and len(tasks) >= PARALLEL_FROM
     try:
         for message in _run_tasks(job, tasks, jobs):
             if isinstance(message, Written):
@@ -309,7 +315,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                     manifest.combined, manifest.combined_pdf = combined_inputs, old.combined_pdf
                     result.unchanged.append(target)
                     combined = False
-                elif parallel:  # made while the workers write the briefs' PDFs
+                elif jobs > 1:  # made in another process while the briefs' PDFs are written
                     combined_process = _start(write_combined, target, briefs, checked, settings, geometry)
         if combined and result.errors:
             result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "

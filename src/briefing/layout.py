@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor, white
@@ -59,8 +60,10 @@ class Styles:
     sources: ParagraphStyle
 
 
+@lru_cache(maxsize=32)
 def styles_for(body: float) -> Styles:
-    """Every style of the page, derived from the body size so the page shrinks as one."""
+    """Every style of the page, derived from the body size so the page shrinks as one (made once per size;
+    never modified)."""
     leading = body * (1.45 + 0.2 * (body - BODY_SIZES[-1]) / (BODY_SIZES[0] - BODY_SIZES[-1]))
 
     def style(name: str, font: str, size: float, lead: float, **kw: object) -> ParagraphStyle:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate, repeat
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -105,45 +107,51 @@ class TextBlock(Flowable):
             self._run_of.extend([index] * len(run.text))
         self._glued = frozenset(glued)
         self._wrapped_for: float | None = None
+        self._prefix: list[float] = [0.0]
         self.lines: list[Line] = []
         self.width = self.height = 0.0
 
     # ---- measuring -------------------------------------------------------------------------------
-    def _char_widths(self) -> list[float]:
-        widths: list[float] = []
+    def _prefix_widths(self) -> list[float]:
+        """``result[k]``: the width of the first ``k`` characters (iterated in C: no loop per character)."""
+        out, total = [0.0], 0.0
         st = self.style
         for run in self.runs:
             table, default = _width_table(run.font or st.fontName)
             scale = (run.size or st.fontSize) / 1000
-            widths.extend([table.get(ord(ch), default) * scale for ch in run.text])
-        return widths
+            widths = map(scale.__mul__, map(table.get, map(ord, run.text), repeat(default)))
+            out.extend(accumulate(widths, initial=total))
+            out.pop(-len(run.text) - 1)  # ``initial`` repeats the running total
+            total = out[-1]
+        return out
 
     def _first_indent(self) -> float:
         return 0.0 if self.continued else self.style.firstLineIndent
 
     def break_lines(self, width: float) -> list[Line]:
+        """Greedy: each line takes as many characters as fit, then backs up to the last allowed break."""
         st = self.style
         text, allowed = self.text, break_points(self.text, self._glued)
-        widths = self._char_widths()
-        prefix = [0.0]
-        for w in widths:
-            prefix.append(prefix[-1] + w)
+        prefix = self._prefix = self._prefix_widths()
         inner = width - st.leftIndent - st.rightIndent
         lines: list[Line] = []
         n, start = len(text), 0
+        newline = text.find("\n")
         while start < n:
             limit = inner - (self._first_indent() if not lines else 0.0)
-            candidate, k, end, forced = start, start, n, False
-            while k < n:
-                if text[k] == "\n":
-                    end, forced = k, True
-                    break
-                if k > start and allowed[k]:
-                    candidate = k
-                if prefix[k + 1] - prefix[start] > limit + _FUZZ and k > start:
-                    end = candidate if candidate > start else k  # no break point fits: split the run
-                    break
-                k += 1
+            if 0 <= newline < start:
+                newline = text.find("\n", start)
+            hard_end = newline if newline >= 0 else n
+            fits = bisect_right(prefix, prefix[start] + limit + _FUZZ, start + 1, hard_end + 1) - 1
+            if fits >= hard_end:  # the rest, up to a forced break, fits
+                end, forced = hard_end, hard_end < n
+            else:  # character ``fits`` overflows
+                end = fits
+                while end > start and not allowed[end]:
+                    end -= 1
+                if end <= start:  # no break point fits: split the run
+                    end = max(fits, start + 1)
+                forced = False
             shown = end
             while shown > start and text[shown - 1].isspace():
                 shown -= 1
@@ -237,7 +245,7 @@ def draw_lines(canvas: Canvas, block: TextBlock, x: float, top: float) -> None:
         if wanted_spacing != spacing:
             text.setCharSpace(wanted_spacing)
             spacing = wanted_spacing
-        cursor = left
+        cursor, position = left, line.start
         for run_index, piece in _segments(block, line):
             run = block.runs[run_index]
             font, size = run.font or st.fontName, run.size or st.fontSize
@@ -251,10 +259,11 @@ def draw_lines(canvas: Canvas, block: TextBlock, x: float, top: float) -> None:
                     text.setRise(run.rise)
                 state = wanted
             text.textOut(piece)
-            advance = pdfmetrics.stringWidth(piece, font, size) + spacing * len(piece)
+            advance = block._prefix[position + len(piece)] - block._prefix[position] + spacing * len(piece)
             if run.link:
                 links.append((run.link, (cursor, baseline - size * 0.25, cursor + advance, baseline + size * 0.9)))
             cursor += advance
+            position += len(piece)
     if block.lines:
         canvas.drawText(text)
     for name, rect in links:
