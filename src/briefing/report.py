@@ -18,7 +18,7 @@ from .compare import Figure, figures_of, kind_name, kinds_present
 from .layout import GREY, INK, BriefPage, PageGeometry, Styles, masthead, measure, styles_for, table_style
 from .model import Brief, Kind, ReportSettings
 from .provenance import printed_figure
-from .render import Bookmark, document
+from .render import Bookmark, CompactCanvas, document
 from .textblock import Run, TextBlock
 
 CHART_KINDS = (Kind.funding, Kind.sales)
@@ -362,12 +362,13 @@ def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage],
 
     def build(numbers: dict[str, int]) -> bytes:
         recorded.clear()
-        story = front_matter(provinces, numbers, recorded, settings, geometry) + \
-            [PageBreak(), Bookmark("provinces", "各省市简报", pages=recorded)]
+        # the story is held only by StreamedStory, which drops each flowable once it is drawn
+        story = StreamedStory(front_matter(provinces, numbers, recorded, settings, geometry)
+                              + [PageBreak(), Bookmark("provinces", "各省市简报", pages=recorded)], rest())
         buffer = io.BytesIO()
         document(buffer, geometry, settings, title=settings.title, subject=settings.issue_label,
                  keywords=[settings.name, *dict.fromkeys(p.brief.province for p in provinces)],
-                 numbered_from=2).build(StreamedStory(story, rest()))
+                 numbered_from=2).build(story, canvasmaker=CompactCanvas)
         return buffer.getvalue()
 
     pdf = build(numbers)
