@@ -79,7 +79,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Signals) -> None:
-    make_many(project, 4)
+    make_many(project, 10)  # 33 briefs: writing their PDFs takes long enough to be killed in the middle
     command = [sys.executable, "-m", "briefing", "build"]
     assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
     old = snapshot(project / "out")
