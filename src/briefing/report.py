@@ -329,14 +329,28 @@ def contents_parts(provinces: list[Province]) -> list[Part]:
         + [Part(p.stem, _entry_title(p), 1) for p in provinces] + [Part("sources", "三、资料来源")]
 
 
+@dataclass(frozen=True)
+class FrontParts:
+    """The parts of the front matter that do not depend on page numbers (made once, used twice)."""
+
+    cover: list[Flowable]
+    overview: list[Flowable]
+    charts: list[Flowable]
+
+
+def front_parts(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry) -> FrontParts:
+    return FrontParts(cover(settings, provinces, geometry), overview(provinces, geometry), charts(provinces, geometry))
+
+
 def front_matter(provinces: list[Province], numbers: dict[str, int], recorded: dict[str, int],
-                 settings: ReportSettings, geometry: PageGeometry) -> list[Flowable]:
+                 settings: ReportSettings, geometry: PageGeometry, parts: FrontParts | None = None) -> list[Flowable]:
     """Cover, contents, overview and charts, each starting a page; bookmarks record where they land."""
-    return [Bookmark("cover", "封面", pages=recorded), *cover(settings, provinces, geometry), PageBreak(),
+    parts = parts or front_parts(provinces, settings, geometry)
+    return [Bookmark("cover", "封面", pages=recorded), *parts.cover, PageBreak(),
             Bookmark("contents", "目录", pages=recorded),
             *contents(contents_parts(provinces), numbers, geometry), PageBreak(),
-            Bookmark("overview", "一、各省市援疆主要数字对照", pages=recorded), *overview(provinces, geometry),
-            PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *charts(provinces, geometry)]
+            Bookmark("overview", "一、各省市援疆主要数字对照", pages=recorded), *parts.overview,
+            PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *parts.charts]
 
 
 def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage], settings: ReportSettings,
@@ -346,7 +360,10 @@ def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage],
     build checks them, and builds again with the true numbers should a prediction ever miss. Province
     pages are made by ``page_of`` only when the build reaches them."""
     recorded: dict[str, int] = {}
-    front_pages, numbers = simulate(front_matter(provinces, {}, recorded, settings, geometry), geometry)
+    # simulate() only measures the front matter, so the first build draws the same flowables; the list
+    # gives them up to that build, which drops each once drawn
+    reused = [front_parts(provinces, settings, geometry)]
+    front_pages, numbers = simulate(front_matter(provinces, {}, recorded, settings, geometry, reused[0]), geometry)
     numbers["provinces"] = front_pages + 1
     for index, province in enumerate(provinces):
         numbers[province.stem] = front_pages + 1 + index
@@ -363,7 +380,8 @@ def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage],
     def build(numbers: dict[str, int]) -> bytes:
         recorded.clear()
         # the story is held only by StreamedStory, which drops each flowable once it is drawn
-        story = StreamedStory(front_matter(provinces, numbers, recorded, settings, geometry)
+        story = StreamedStory(front_matter(provinces, numbers, recorded, settings, geometry,
+                                           reused.pop() if reused else None)
                               + [PageBreak(), Bookmark("provinces", "各省市简报", pages=recorded)], rest())
         buffer = io.BytesIO()
         document(buffer, geometry, settings, title=settings.title, subject=settings.issue_label,
