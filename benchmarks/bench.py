@@ -546,34 +546,33 @@ def report(results: list[Result], refs: list[Reference], sizes: list[int], optio
 PROFILE_GROUPS = [  # (label, [(file suffix, function name), ...]): cumulative time of the first that exists
     ("imports (importlib _find_and_load)", [("<frozen importlib._bootstrap>", "_find_and_load")]),
     ("font loading (fonts.register)", [("briefing/fonts.py", "register")]),
-    ("load_brief (YAML + pydantic + cross-check)", [("briefing/model.py", "load_brief")]),
-    ("  YAML load (yamldoc.load)", [("briefing/yamldoc.py", "load")]),
-    ("  pydantic (model.validate)", [("briefing/model.py", "validate")]),
-    ("provenance check", [("briefing/provenance.py", "check")]),
-    ("glyph check", [("briefing/glyphs.py", "missing_glyphs")]),
-    ("layout + fit (lay_out)", [("briefing/layout.py", "lay_out"), ("/briefing/", "lay_out")]),
-    ("  building flowables at each size (page_flowables)", [("briefing/layout.py", "page_flowables"),
-                                                            ("/briefing/", "page_flowables")]),
-    ("  measuring them (measure: wraps)", [("briefing/layout.py", "measure"), ("/briefing/", "measure")]),
-    ("render one brief (brief_pdf)", [("briefing/render.py", "brief_pdf"), ("/briefing/", "brief_pdf")]),
-    ("render combined (combined_pdf)", [("briefing/render.py", "combined_pdf"), ("/briefing/", "combined_pdf")]),
-    ("  platypus doc.build (wrap/split/draw + save)", [("reportlab/platypus/doctemplate.py", "build")]),
+    ("check one brief (check.load_checked)", [("briefing/check.py", "load_checked")]),
+    ("  YAML + pydantic (model.load_brief)", [("briefing/model.py", "load_brief")]),
+    ("  provenance check", [("briefing/provenance.py", "check")]),
+    ("  glyph check", [("briefing/glyphs.py", "missing_glyphs")]),
+    ("  photo (photos.prepare: decode, resize, JPEG)", [("briefing/photos.py", "prepare")]),
+    ("layout (lay_out: fit search, and again at the known size)", [("briefing/layout.py", "lay_out")]),
+    ("  building flowables at each size (page_flowables)", [("briefing/layout.py", "page_flowables")]),
+    ("  measuring them (measure: wraps)", [("briefing/layout.py", "measure")]),
+    ("    line breaking (TextBlock.break_lines)", [("briefing/textblock.py", "break_lines")]),
+    ("render one brief (render.brief_pdf)", [("briefing/render.py", "brief_pdf")]),
+    ("render combined (report.combined_pdf)", [("briefing/report.py", "combined_pdf")]),
+    ("platypus doc.build (both; wrap/split/draw + save)", [("reportlab/platypus/doctemplate.py", "build")]),
+    ("  drawing text lines (textblock.draw_lines)", [("briefing/textblock.py", "draw_lines")]),
+    ("    ReportLab text encoding (textobject._formatText)", [("reportlab/pdfgen/textobject.py", "_formatText")]),
+    ("  drawing tables (Table.draw)", [("reportlab/platypus/tables.py", "draw")]),
     ("  canvas.save (PDF serialisation)", [("reportlab/pdfgen/canvas.py", "save")]),
     ("    font subsetting (TTFontFile.makeSubset)", [("reportlab/pdfbase/ttfonts.py", "makeSubset")]),
-    ("    zlib compression", [("~", "<built-in method zlib.compress>")]),
-    ("Paragraph.__init__ (markup parsing)", [("reportlab/platypus/paragraph.py", "__init__")]),
-    ("Paragraph.wrap (line breaking; fit + doc.build)", [("reportlab/platypus/paragraph.py", "wrap")]),
-    ("  stringWidth (pure-Python rl_accel fallback?)", [("reportlab/pdfbase/pdfmetrics.py", "stringWidth")]),
-    ("write_atomic (write + fsync + rename)", [("briefing/render.py", "write_atomic"),
-                                              ("/briefing/", "write_atomic")]),
+    ("zlib compression (page streams, fonts)", [("~", "<built-in method zlib.compress>")]),
+    ("write_atomic (write + fsync + rename)", [("briefing/files.py", "write_atomic")]),
     ("  os.fsync", [("~", "<built-in method posix.fsync>")]),
 ]
 
 
 def profile(project: Path, n: int, tmp: Path, output: Path) -> None:
     work = make_project(project, n, tmp / f"profile{n}")
-    argv = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "briefing", "build",
-            "--briefs", str(work / "briefs"), "--out", str(work / "out")]
+    argv = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "briefing", "build", "--jobs", "1",
+            "--briefs", str(work / "briefs"), "--out", str(work / "out")]  # one process: the profiler sees it all
     print(f"$ {shlex.join(argv)}", flush=True)
     run = run_child(argv, work)
     check(run, "profiled build")
