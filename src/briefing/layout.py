@@ -226,20 +226,38 @@ def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometr
         main, footer = page_flowables(loaded.brief, settings, styles_for(body), width, photo)
         return measure(main, width, height) + measure(footer, width, height), main, footer
 
-    # the page's height grows with the body size: binary search for the largest size that fits
-    low, high, best = 0, len(sizes) - 1, None  # sizes run from largest to smallest
-    overflow = 0.0
+    # the page's height grows with the body size. Most briefs fill the page near the smallest size, so
+    # search upwards from it: gallop (1, 2, 4 sizes up) until a size overflows, then bisect the gap
+    limit = height - _FIT_SLACK
+
+    def fits(index: int) -> tuple[float, float, list[Flowable], list[Flowable]] | None:
+        used, main, footer = attempt(sizes[index])
+        return (sizes[index], used, main, footer) if used <= limit else None
+
+    best_index = len(sizes) - 1  # sizes run from largest to smallest
+    used, main, footer = attempt(sizes[best_index])
+    if used > limit:
+        overflow = used - limit
+        raise BriefError.single(
+            loaded.doc.file, f"does not fit on one page even at {sizes[-1]:g} pt body text: "
+            f"{overflow / mm:.0f} mm ({overflow:.0f} pt) too long; shorten the lead, points or metrics")
+    best = sizes[best_index], used, main, footer
+    too_big, step = -1, 1  # too_big: the smallest index known to overflow (-1: none yet)
+    while best_index > 0:
+        index = max(best_index - step, 0)
+        found = fits(index)
+        if not found:
+            too_big = index
+            break
+        best, best_index, step = found, index, step * 2
+    low, high = too_big + 1, best_index - 1
     while low <= high:
         middle = (low + high) // 2
-        used, main, footer = attempt(sizes[middle])
-        if used <= height - _FIT_SLACK:
-            best, high = (sizes[middle], used, main, footer), middle - 1
+        found = fits(middle)
+        if found:
+            best, best_index, high = found, middle, middle - 1
         else:
-            overflow, low = used - (height - _FIT_SLACK), middle + 1
-    if best:
-        body, used, main, footer = best
-        filler = Spacer(1, height - _FIT_SLACK - used)
-        return BriefPage(loaded.stem, loaded.brief, main + [filler] + footer, body)
-    raise BriefError.single(
-        loaded.doc.file, f"does not fit on one page even at {sizes[-1]:g} pt body text: "
-        f"{overflow / mm:.0f} mm ({overflow:.0f} pt) too long; shorten the lead, points or metrics")
+            low = middle + 1
+    body, used, main, footer = best
+    filler = Spacer(1, height - _FIT_SLACK - used)
+    return BriefPage(loaded.stem, loaded.brief, main + [filler] + footer, body)
