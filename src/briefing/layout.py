@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor, white
+from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -113,7 +113,55 @@ def masthead(settings: ReportSettings, st: Styles, width: float) -> list[Flowabl
     ]
 
 
-def metric_tiles(brief: Brief, st: Styles, width: float) -> Table:
+class MetricTiles(Flowable):
+    """Headline figures as tiles: a grid of cells, each a stack of TextBlocks on a light fill with a red
+    rule on top, white gaps between the tiles. (A ReportLab Table drew the same for several times the cost.)"""
+
+    PADDING = (3.0, 3.0, 3.0, 4.0)  # left, right, top, bottom
+    GAP = 4.0
+
+    def __init__(self, rows: list[list[list[TextBlock]]], width: float, space_before: float, space_after: float):
+        super().__init__()
+        self.rows, self.total_width = rows, width
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.row_heights: list[float] = []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        left, right, top, bottom = self.PADDING
+        inner = self.total_width / len(self.rows[0]) - left - right
+        self.row_heights = [max(top + sum(block.wrap(inner, available_height)[1] for block in cell) + bottom
+                                for cell in row) for row in self.rows]
+        self.width, self.height = self.total_width, sum(self.row_heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas, (left, _, top, _) = self.canv, self.PADDING
+        columns, half = len(self.rows[0]), self.GAP / 2
+        cell_width = self.total_width / columns
+        cell_top = self.height
+        for r, (row, row_height) in enumerate(zip(self.rows, self.row_heights)):
+            for c, cell in enumerate(row):
+                if not cell:
+                    continue
+                x0 = c * cell_width + (half if c > 0 else 0.0)
+                x1 = (c + 1) * cell_width - (half if c < columns - 1 else 0.0)
+                y1 = cell_top - (half if r > 0 else 0.0)
+                y0 = cell_top - row_height + (half if r < len(self.rows) - 1 else 0.0)
+                canvas.saveState()
+                canvas.setFillColor(TILE_FILL)
+                canvas.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
+                canvas.setStrokeColor(RED)
+                canvas.setLineWidth(1.2)
+                canvas.line(x0, y1, x1, y1)
+                canvas.restoreState()
+                y = cell_top - top
+                for block in cell:
+                    y -= block.height
+                    block.drawOn(canvas, c * cell_width + left, y)
+            cell_top -= row_height
+
+
+def metric_tiles(brief: Brief, st: Styles, width: float) -> MetricTiles:
     """The row(s) of headline figures: big number, unit, label, as-of and source marker."""
     cells = []
     for metric in brief.metrics:
@@ -128,20 +176,8 @@ def metric_tiles(brief: Brief, st: Styles, width: float) -> Table:
                       TextBlock(note, st.tile_note)])
     columns = len(cells) if len(cells) <= 4 else (len(cells) + 1) // 2
     rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]
-    rows[-1] = rows[-1] + [""] * (columns - len(rows[-1]))
-    gap = 4.0
-    table = Table(rows, colWidths=[width / columns] * columns, hAlign="CENTER",
-                  spaceBefore=st.body_size * 0.2, spaceAfter=st.body_size * 0.3)
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3),
-             ("RIGHTPADDING", (0, 0), (-1, -1), 3), ("TOPPADDING", (0, 0), (-1, -1), 3),
-             ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if cell != "":
-                style += [("BACKGROUND", (c, r), (c, r), TILE_FILL), ("LINEABOVE", (c, r), (c, r), 1.2, RED)]
-    style += [("LINEAFTER", (0, 0), (-2, -1), gap, white), ("LINEBELOW", (0, 0), (-1, -2), gap, white)]
-    table.setStyle(table_style(style))
-    return table
+    rows[-1] = rows[-1] + [[]] * (columns - len(rows[-1]))
+    return MetricTiles(rows, width, st.body_size * 0.2, st.body_size * 0.3)
 
 
 def section_flowables(brief: Brief, st: Styles) -> list[Flowable]:
