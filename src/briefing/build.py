@@ -7,6 +7,7 @@ neither ReportLab nor pydantic, so a no-op build is fast.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ class Checked:
     problems: list[Problem]
     deps: tuple[str, ...] = ()  # every input besides the brief: its seeds, its photo
     body_size: float = 0.0
-    brief: Any = None  # model.Brief
+    brief_pickle: bytes = b""  # the model.Brief, pickled: a fifth of the object's memory
     photo: Any = None  # photos.PreparedPhoto
 
 
@@ -95,7 +96,8 @@ def check_one(job: _Job, task: _Task) -> "tuple[Checked, BriefPage | None]":
     if photo:
         deps.append(os.fspath(photo.source))
     body_size = page.body_size if page else task.body_size
-    return Checked(task.index, task.path.stem, [], tuple(deps), body_size, loaded.brief, photo), page
+    brief_pickle = pickle.dumps(loaded.brief, protocol=pickle.HIGHEST_PROTOCOL)
+    return Checked(task.index, task.path.stem, [], tuple(deps), body_size, brief_pickle, photo), page
 
 
 def page_at_size(path: Path, checked: Checked, settings: "ReportSettings", geometry: "PageGeometry") -> "BriefPage":
@@ -104,7 +106,7 @@ def page_at_size(path: Path, checked: Checked, settings: "ReportSettings", geome
     from .model import LoadedBrief
     from .yamldoc import YamlDoc
 
-    loaded = LoadedBrief(path.stem, path, YamlDoc(display_path(path), None, {}), checked.brief)
+    loaded = LoadedBrief(path.stem, path, YamlDoc(display_path(path), None, {}), pickle.loads(checked.brief_pickle))
     return lay_out(loaded, settings, geometry, checked.photo, sizes=(checked.body_size,))
 
 
@@ -347,7 +349,7 @@ def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked]
     """The combined report of every (checked) brief; each province page laid out at its known body size."""
     from .report import Province, combined_pdf
 
-    provinces = [Province(path.stem, checked[index].brief) for index, path in enumerate(briefs)]
+    provinces = [Province(path.stem, checked[index].brief_pickle) for index, path in enumerate(briefs)]
     pdf = combined_pdf(provinces, lambda index: page_at_size(briefs[index], checked[index], settings, geometry),
                        settings, geometry)
     write_atomic(target, pdf)

@@ -1,6 +1,8 @@
 """Comparing provinces: metric kinds in common units, without pretending different periods are one."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from dataclasses import dataclass
 
 from .model import KIND_NAMES, Brief, Kind, Metric
@@ -49,7 +51,7 @@ def figure(brief: Brief, metric: Metric) -> Figure:
     return Figure(brief.province, metric, printed_figure(metric), None, None)
 
 
-def kinds_present(briefs: list[Brief]) -> list[Kind]:
+def kinds_present(briefs: Iterable[Brief]) -> list[Kind]:
     """The comparable kinds (those with a common unit) at least one brief reports, in the model's order."""
     present = {metric.kind for brief in briefs for metric in brief.metrics}
     return [kind for kind in Kind if kind in present and kind in COMMON_UNITS]
