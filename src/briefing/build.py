@@ -142,7 +142,6 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
             if task.write and not checked.problems:
                 yield write_one(job, task, checked, page)
         return
-    import multiprocessing
     from multiprocessing.connection import wait
 
     from . import fonts
