@@ -98,3 +98,23 @@ def test_force_and_changed_settings_rebuild_everything(project: Path) -> None:
     assert len(run(project, "out").written) == 4
     (text,) = page_texts(project / "out" / "anhui.pdf")
     assert "2026年第2期" in text, "built with the new settings, in the same process"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_counts_checking_writing_and_the_combined_pages(project: Path, jobs: int) -> None:
+    briefs = many(project)
+    calls: list[tuple[int, int]] = []
+    run(project, "out", jobs=jobs, progress=lambda done, total: calls.append((done, total)))
+    totals = {total for _, total in calls}
+    assert totals == {3 * len(briefs)}, "check and write each brief, and make its page of the combined report"
+    dones = [done for done, _ in calls]
+    assert dones == sorted(dones) and dones[0] < len(briefs) and dones[-1] == 3 * len(briefs)
+    assert len(set(dones)) > len(briefs), "the bar moves while briefs are checked, written and combined"
+
+    brief = project / "briefs" / "anhui-1.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("皮山", "皮山县", 1), encoding="utf-8")
+    calls.clear()
+    run(project, "out", jobs=jobs, progress=lambda done, total: calls.append((done, total)))
+    # one brief checked and written, the others loaded again for the combined report, which is made again
+    assert {total for _, total in calls} == {2 + (len(briefs) - 1) + len(briefs)}
+    assert calls[-1][0] == calls[-1][1]

@@ -227,10 +227,12 @@ def _worker_started() -> None:
 def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Path, combined: bool = True,
           geometry: "PageGeometry | None" = None, jobs: int = 1, force: bool = False,
           log: Callable[[str], None] = lambda line: None,
-          progress: Callable[[int], None] = lambda done: None) -> BuildResult:
+          progress: Callable[[int, int], None] = lambda done, total: None) -> BuildResult:
     """Build every brief that is good; a bad one is reported and its last good PDF left untouched.
 
     The combined report is written only when every brief built, so it never silently lacks a province.
+    ``progress(done, total)`` counts units of this build's work: checking a brief, writing its PDF and
+    making a province page of the combined report.
     """
     if geometry is None:
         from .geometry import PageGeometry
@@ -263,8 +265,6 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             unchanged.append(_Task(index, path, write=False, body_size=entry.body_size))
         else:
             tasks.append(_Task(index, path, write=True))
-    done = len(unchanged)
-    progress(done)
     target = out_dir / COMBINED
     if combined and briefs and not tasks:
         inputs = combined_digest(settings_digest, environment, [(p.stem, manifest.briefs[p.stem]) for p in briefs])
@@ -288,6 +288,8 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         if problems:
             raise BriefError(problems)
     job = _Job(out_dir, seeds_dir, settings, geometry)
+    units = _Progress(progress, sum(2 if task.write else 1 for task in tasks) + (len(briefs) if combined else 0))
+    units.show()
     checked: dict[int, Checked] = {}
     combined_process = None
     combined_inputs = ""
@@ -300,15 +302,12 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 pdf = out_dir / f"{item.stem}.pdf"
                 result.written.append(pdf)
                 log(f"wrote {display_path(pdf)} (body {entry.body_size:g} pt)")
-                done += 1
-                progress(done)
+                units.add(1)
                 continue
             checked[message.index] = message
+            units.add(2 if message.problems and briefs[message.index].stem not in manifest.briefs else 1)
             if message.problems:
                 result.errors.append(BriefError(message.problems))
-                if briefs[message.index].stem not in manifest.briefs:
-                    done += 1
-                    progress(done)
             if combined and len(checked) == len(tasks) and not result.errors:
                 combined_inputs = combined_digest(settings_digest, environment, [
                     (p.stem, _entry(checked[i], brief_digests[p.stem], digests)) for i, p in enumerate(briefs)])
@@ -316,18 +315,25 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                     manifest.combined, manifest.combined_pdf = combined_inputs, old.combined_pdf
                     result.unchanged.append(target)
                     combined = False
+                    units.add(len(briefs))
                 elif jobs > 1:  # made in another process while the briefs' PDFs are written
-                    combined_process = _start(write_combined, target, briefs, checked, settings, geometry)
+                    units.pages = _context().RawValue("l", 0)
+                    combined_process = _start(write_combined, target, briefs, checked, settings, geometry,
+                                              units.pages)
         if combined and result.errors:
+            units.add(len(briefs))
             result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
                                        "combined report must not silently lack a province")
         elif combined:
             if combined_process:
-                combined_process.join()
+                while combined_process.is_alive():
+                    combined_process.join(0.2)
+                    units.show()
                 if combined_process.exitcode != 0:
                     raise RuntimeError(f"making {COMBINED} failed (exit status {combined_process.exitcode})")
             else:
-                write_combined(target, briefs, checked, settings, geometry)
+                units.pages = _Counter()
+                write_combined(target, briefs, checked, settings, geometry, units.pages, units.show)
             manifest.combined, manifest.combined_pdf = combined_inputs, pdf_stamp(target)
             result.written.append(target)
             log(f"wrote {display_path(target)} ({len(briefs)} briefings)")
@@ -344,14 +350,42 @@ def _entry(checked: Checked, brief_digest: str, digests: DigestCache, pdf: list[
 
 
 def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked], settings: "ReportSettings",
-                   geometry: "PageGeometry") -> None:
-    """The combined report of every (checked) brief; each province page laid out at its known body size."""
+                   geometry: "PageGeometry", pages_made: Any = None, on_page: Callable[[], None] = lambda: None) -> None:
+    """The combined report of every (checked) brief; each province page laid out at its known body size.
+    ``pages_made.value`` counts the province pages made (shared with the parent when in another process)."""
     from .report import Province, combined_pdf
 
+    def page_of(index: int) -> "BriefPage":
+        page = page_at_size(briefs[index], checked[index], settings, geometry)
+        if pages_made is not None:
+            pages_made.value += 1
+        on_page()
+        return page
+
     provinces = [Province(path.stem, checked[index].brief_pickle) for index, path in enumerate(briefs)]
-    pdf = combined_pdf(provinces, lambda index: page_at_size(briefs[index], checked[index], settings, geometry),
-                       settings, geometry)
-    write_atomic(target, pdf)
+    write_atomic(target, combined_pdf(provinces, page_of, settings, geometry))
+
+
+@dataclass
+class _Counter:
+    value: int = 0
+
+
+@dataclass
+class _Progress:
+    """Units of work done out of ``total``; ``pages`` counts those the combined report makes."""
+
+    report: Callable[[int, int], None]
+    total: int
+    done: int = 0
+    pages: Any = None  # a _Counter, or a shared RawValue when the report is made in another process
+
+    def add(self, units: int) -> None:
+        self.done += units
+        self.show()
+
+    def show(self) -> None:
+        self.report(min(self.total, self.done + (self.pages.value if self.pages is not None else 0)), self.total)
 
 
 def _start(function: Callable[..., None], *args: Any):

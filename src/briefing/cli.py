@@ -97,8 +97,9 @@ class _progress:
             self.bar.__enter__()
         return self.advance
 
-    def advance(self, done: int) -> None:
+    def advance(self, done: int, total: int) -> None:
         if self.bar:
+            self.bar.length = total
             self.bar.update(done - self.done)
         self.done = done
 
