@@ -56,24 +56,24 @@ def _is_word_char(ch: str) -> bool:
         and ch not in "“”‘’—…·" or ch in ".,%:/-'"
 
 
-@lru_cache(maxsize=4096)
-def break_points(text: str, glued: frozenset[int] = frozenset()) -> tuple[bool, ...]:
-    """``result[k]``: may a line start at character ``k``? (``k`` = 0 and forced breaks excepted.)"""
-    allowed = [False] * len(text)
+@lru_cache(maxsize=512)  # the fit lays a brief's ~30 texts out at several sizes
+def break_points(text: str, glued: frozenset[int] = frozenset()) -> bytes:
+    """``result[k]`` (0 or 1): may a line start at character ``k``? (``k`` = 0 and forced breaks excepted.)"""
+    allowed = bytearray(len(text))
     for k in range(1, len(text)):
         before, ch = text[k - 1], text[k]
         if k in glued or ch in NO_LINE_START or before in NO_LINE_END or ch.isspace() or before == "\n" \
                 or before == NBSP:
             continue
         if before.isspace():
-            allowed[k] = True
+            allowed[k] = 1
         elif before == ch and ch in UNSPLIT_PAIRS:
             continue
         elif _is_word_char(before) and _is_word_char(ch):
             continue
         else:
-            allowed[k] = True
-    return tuple(allowed)
+            allowed[k] = 1
+    return bytes(allowed)
 
 
 @lru_cache(maxsize=64)
