@@ -157,3 +157,41 @@ def test_centred_and_right_aligned_lines() -> None:
     assert right - 1.5 <= high <= right + 0.5
     [(low, high)] = right_edges(block_of("援疆简报", alignment=TA_CENTER), width)[0]
     assert abs((low - left) - (right - high)) < 1.5
+
+
+def test_link_rectangles_cover_their_text_in_justified_lines() -> None:
+    """A run with a link gets one rectangle per line it spans, over exactly its glyphs, Tc spacing included."""
+    import pikepdf
+    from reportlab.platypus import Flowable
+
+    class Target(Flowable):
+        def draw(self) -> None:
+            self.canv.bookmarkPage("target")
+
+    width = SIZE * 17.9  # almost an ideograph of slack on every line, spread over its characters
+    linked = "援疆资金累计拨付三十七亿多元"
+    runs = [Run("前言" * 12), Run(linked, link="target"), Run("后记" * 12)]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=(width + 144, 400), leftMargin=72, rightMargin=72, topMargin=36,
+                      bottomMargin=36, initialFontName=fonts.SERIF).build(
+        [Target(), TextBlock(runs, style(alignment=TA_JUSTIFY))])
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as pdf:
+        rects = [[float(v) for v in annot.Rect] for annot in pdf.pages[0].Annots]
+    textpage = pdfium.PdfDocument(buffer.getvalue())[0].get_textpage()
+    text = textpage.get_text_range()
+    start = text.replace("\r\n", "").index(linked)
+    boxes, seen = [], 0
+    for index in range(textpage.count_chars()):
+        char = textpage.get_text_range(index, 1)
+        if char in "\r\n":
+            continue
+        if start <= seen < start + len(linked):
+            boxes.append(textpage.get_charbox(index))
+        seen += 1
+    assert len(rects) >= 2, "the linked run spans two lines"
+    for left, bottom, right, top in boxes:
+        centre = ((left + right) / 2, (bottom + top) / 2)
+        assert any(r[0] <= centre[0] <= r[2] and r[1] <= centre[1] <= r[3] for r in rects), (centre, rects)
+    covered = sum(r[2] - r[0] for r in rects)
+    glyphs = sum(right - left for left, _, right, _ in boxes)
+    assert covered < glyphs + len(linked) * SIZE * 0.6, "no rectangle runs far past its text"

@@ -119,7 +119,7 @@ def contents(parts: list[Part], numbers: dict[str, int], geometry: PageGeometry)
     """Entries with page numbers, each a link; with no numbers yet, placeholders of the same width."""
     st = styles_for(12)
     entry = ParagraphStyle("contents_entry", parent=st.body, firstLineIndent=0, fontSize=13, leading=20,
-                           alignment=TA_LEFT)  # links: their rectangles would not follow justified spacing
+                           alignment=TA_LEFT)  # titles in a list: flush left, as contents are set
     sub = ParagraphStyle("contents_sub", parent=entry, leftIndent=26, fontSize=12)
     number = ParagraphStyle("contents_number", parent=entry, alignment=TA_RIGHT)
     rows = []
