@@ -116,3 +116,31 @@ def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Sig
     assert done.returncode == 0
     assert snapshot(project / "out") == new
     assert not list((project / "out").glob(".*.tmp")), "the next build sweeps what SIGKILL left behind"
+
+
+SWALLOWING = """
+import os, signal, sys, time
+from briefing.build import signals_end_at_once
+signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # the CLI's handler
+def library_code():  # like ReportLab's bare excepts: carries on whatever is raised
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(2)
+    except:  # noqa: E722
+        print("swallowed, and went on to write a different PDF")
+if sys.argv[1] == "guarded":
+    with signals_end_at_once():
+        library_code()
+else:
+    library_code()
+"""
+
+
+@pytest.mark.parametrize("guarded", [True, False])
+def test_sigterm_inside_library_code_cannot_be_swallowed(guarded: bool) -> None:
+    run = subprocess.run([sys.executable, "-c", SWALLOWING, "guarded" if guarded else "bare"],
+                         capture_output=True, text=True, timeout=30)
+    if guarded:
+        assert run.returncode == 128 + signal.SIGTERM and "swallowed" not in run.stdout
+    else:  # what happened before: the handler's SystemExit was caught by the library
+        assert "swallowed" in run.stdout

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,8 +91,9 @@ def check_one(job: _Job, task: _Task) -> "tuple[Checked, BriefPage | None]":
     from .layout import lay_out
 
     try:
-        loaded, photo = load_checked(task.path, job.seeds_dir, job.geometry)
-        page = lay_out(loaded, job.settings, job.geometry, photo) if task.write else None
+        with signals_end_at_once():
+            loaded, photo = load_checked(task.path, job.seeds_dir, job.geometry)
+            page = lay_out(loaded, job.settings, job.geometry, photo) if task.write else None
     except BriefError as error:
         return Checked(task.index, task.path.stem, error.problems), None
     deps = [os.fspath((job.seeds_dir / s.file).resolve()) for s in loaded.brief.sources]
@@ -113,10 +117,40 @@ def page_at_size(path: Path, checked: Checked, settings: "ReportSettings", geome
 def write_one(job: _Job, task: _Task, checked: Checked, page: "BriefPage | None" = None) -> Written:
     from .render import brief_pdf
 
-    page = page or page_at_size(task.path, checked, job.settings, job.geometry)
+    with signals_end_at_once():
+        page = page or page_at_size(task.path, checked, job.settings, job.geometry)
+        pdf = brief_pdf(page, job.settings, job.geometry)
     target = job.out_dir / f"{task.path.stem}.pdf"
-    write_atomic(target, brief_pdf(page, job.settings, job.geometry))
+    write_atomic(target, pdf)
     return Written(task.index, tuple(pdf_stamp(target)))
+
+
+@contextmanager
+def signals_end_at_once() -> Iterator[None]:
+    """While libraries compute a brief or a PDF: SIGTERM and SIGINT end the process at once.
+
+    Elsewhere they raise SystemExit or KeyboardInterrupt, so that write_atomic removes a half-written
+    temporary file. Raised inside ReportLab, that exception can be swallowed by one of its bare
+    ``except:`` clauses (pdfdoc then encodes a string another way) and the build would go on to write
+    a complete but different PDF. Nothing of ours is open while they compute, so ending at once loses
+    nothing; worker processes end with their parent. An ignored signal stays ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, _end_now)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _end_now(signum: int, frame: object) -> None:
+    os._exit(128 + signum)
 
 
 PARALLEL_FROM = 8  # briefs; below this, starting workers costs more than it saves
@@ -363,7 +397,9 @@ def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked]
         return page
 
     provinces = [Province(path.stem, checked[index].brief_pickle) for index, path in enumerate(briefs)]
-    write_atomic(target, combined_pdf(provinces, page_of, settings, geometry))
+    with signals_end_at_once():
+        pdf = combined_pdf(provinces, page_of, settings, geometry)
+    write_atomic(target, pdf)
 
 
 @dataclass
