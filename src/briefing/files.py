@@ -3,11 +3,8 @@ and named the way the person typed them."""
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 TEMP_SUFFIX = ".tmp"
 
@@ -23,21 +20,25 @@ def remove_stale_temp_files(folder: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader (or a crash) sees the old file or the new one, never half."""
+    """Write ``data`` to ``path`` so that a reader (or a crash) sees the old file or the new one, never half.
+
+    The temporary file is named before it is created, so a signal at any moment after (even while it
+    is being created) finds the name to remove; mkstemp could create the file and be interrupted
+    before returning it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    temp = path.parent / f".{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
     try:
-        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a PDF is as readable as any file the user saves
+        # as readable as any file the user saves (the umask applies); O_EXCL: never someone else's file
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
+    except FileExistsError:  # the name was taken (not by us): leave that file alone
+        raise
     except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
+        temp.unlink(missing_ok=True)
         raise
 
 
