@@ -558,7 +558,7 @@ PROFILE_GROUPS = [  # (label, [(file suffix, function name), ...]): cumulative t
     ("render one brief (render.brief_pdf)", [("briefing/render.py", "brief_pdf")]),
     ("render combined (report.combined_pdf)", [("briefing/report.py", "combined_pdf")]),
     ("platypus doc.build (both; wrap/split/draw + save)", [("reportlab/platypus/doctemplate.py", "build")]),
-    ("  drawing text lines (textblock.draw_lines)", [("briefing/textblock.py", "draw_lines")]),
+    ("  drawing text lines (TextBlock.draw)", [("briefing/textblock.py", "draw")]),
     ("    ReportLab text encoding (textobject._formatText)", [("reportlab/pdfgen/textobject.py", "_formatText")]),
     ("  drawing tables (Table.draw)", [("reportlab/platypus/tables.py", "draw")]),
     ("  canvas.save (PDF serialisation)", [("reportlab/pdfgen/canvas.py", "save")]),

@@ -302,10 +302,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     target = out_dir / COMBINED
     if combined and briefs and not tasks:
         inputs = combined_digest(settings_digest, environment, [(p.stem, manifest.briefs[p.stem]) for p in briefs])
-        if old.combined == inputs and target.is_file() and pdf_stamp(target) == old.combined_pdf:
-            manifest.combined, manifest.combined_pdf = inputs, old.combined_pdf
-            result.unchanged.append(target)
-            combined = False
+        combined = not _kept_combined(target, inputs, old, manifest, result)
     combined = combined and bool(briefs)
     if combined:  # the combined report needs every brief: the unchanged ones are loaded again (not written)
         tasks = sorted(tasks + unchanged, key=lambda task: task.index)
@@ -345,9 +342,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             if combined and len(checked) == len(tasks) and not result.errors:
                 combined_inputs = combined_digest(settings_digest, environment, [
                     (p.stem, _entry(checked[i], brief_digests[p.stem], digests)) for i, p in enumerate(briefs)])
-                if old.combined == combined_inputs and target.is_file() and pdf_stamp(target) == old.combined_pdf:
-                    manifest.combined, manifest.combined_pdf = combined_inputs, old.combined_pdf
-                    result.unchanged.append(target)
+                if _kept_combined(target, combined_inputs, old, manifest, result):
                     combined = False
                     units.add(len(briefs))
                 elif jobs > 1:  # made in another process while the briefs' PDFs are written
@@ -376,6 +371,15 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             _stop([combined_process])
     manifest.write(out_dir)
     return result
+
+
+def _kept_combined(target: Path, inputs: str, old: Manifest, manifest: Manifest, result: BuildResult) -> bool:
+    """Whether combined.pdf was made from these same inputs and is still there untouched; if so, kept."""
+    if old.combined != inputs or not target.is_file() or pdf_stamp(target) != old.combined_pdf:
+        return False
+    manifest.combined, manifest.combined_pdf = inputs, old.combined_pdf
+    result.unchanged.append(target)
+    return True
 
 
 def _entry(checked: Checked, brief_digest: str, digests: DigestCache, pdf: list[int] | None = None) -> Entry:

@@ -19,7 +19,6 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕〉〗〙〛…—·％‰℃°々〻ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
@@ -199,72 +198,65 @@ class TextBlock(Flowable):
 
     # ---- drawing ---------------------------------------------------------------------------------
     def draw(self) -> None:
-        draw_lines(self.canv, self, 0.0, self.height)
+        st = self.style
+        text = self.canv.beginText()
+        state: tuple | None = None
+        spacing = 0.0
+        links: list[tuple[str, tuple[float, float, float, float]]] = []
+        for number, line in enumerate(self.lines):
+            indent = self._first_indent() if number == 0 else 0.0
+            slack = self.width - st.leftIndent - st.rightIndent - indent - line.width
+            characters = line.end - line.start
+            left = st.leftIndent + indent
+            wanted_spacing = 0.0
+            if st.alignment == TA_CENTER:
+                left += slack / 2
+            elif st.alignment == TA_RIGHT:
+                left += slack
+            elif st.alignment == TA_JUSTIFY and not line.ends_paragraph and characters > 1 and slack > 0:
+                wanted_spacing = slack / (characters - 1)
+            baseline = self.height - st.fontSize - number * st.leading
+            text.setTextOrigin(left, baseline)
+            if wanted_spacing != spacing:
+                text.setCharSpace(wanted_spacing)
+                spacing = wanted_spacing
+            cursor, position = left, line.start
+            for run_index, piece in self._segments(line):
+                run = self.runs[run_index]
+                font, size = run.font or st.fontName, run.size or st.fontSize
+                wanted = (font, size, run.color or st.textColor, run.rise)
+                if wanted != state:
+                    if state is None or wanted[:2] != state[:2]:
+                        text.setFont(font, size)
+                    if state is None or wanted[2] != state[2]:
+                        text.setFillColor(wanted[2])
+                    if state is None or wanted[3] != state[3]:
+                        text.setRise(run.rise)
+                    state = wanted
+                text.textOut(piece)
+                advance = self._prefix[position + len(piece)] - self._prefix[position] + spacing * len(piece)
+                if run.link:
+                    links.append((run.link, (cursor, baseline - size * 0.25, cursor + advance, baseline + size * 0.9)))
+                cursor += advance
+                position += len(piece)
+        if self.lines:
+            self.canv.drawText(text)
+        for name, rect in links:
+            self.canv.linkRect("", name, rect, relative=1, thickness=0)
+
+    def _segments(self, line: Line) -> list[tuple[int, str]]:
+        """The line cut where its runs change: (run index, text)."""
+        out: list[tuple[int, str]] = []
+        k = line.start
+        while k < line.end:
+            run_index = self._run_of[k]
+            j = k
+            while j < line.end and self._run_of[j] == run_index:
+                j += 1
+            out.append((run_index, self.text[k:j]))
+            k = j
+        return out
 
 
 def _without_space_after(style: ParagraphStyle) -> ParagraphStyle:
     return ParagraphStyle(style.name + "-head", parent=style, spaceAfter=0)
-
-
-def _segments(block: TextBlock, line: Line) -> list[tuple[int, str]]:
-    """The line cut where its runs change: (run index, text)."""
-    out: list[tuple[int, str]] = []
-    k = line.start
-    while k < line.end:
-        run_index = block._run_of[k]
-        j = k
-        while j < line.end and block._run_of[j] == run_index:
-            j += 1
-        out.append((run_index, block.text[k:j]))
-        k = j
-    return out
-
-
-def draw_lines(canvas: Canvas, block: TextBlock, x: float, top: float) -> None:
-    st = block.style
-    text = canvas.beginText()
-    state: tuple | None = None
-    spacing = 0.0
-    links: list[tuple[str, tuple[float, float, float, float]]] = []
-    inner = block.width - st.leftIndent - st.rightIndent
-    for number, line in enumerate(block.lines):
-        indent = st.leftIndent + (block._first_indent() if number == 0 else 0.0)
-        room = inner - (indent - st.leftIndent)
-        slack = room - line.width
-        characters = line.end - line.start
-        left = x + indent
-        wanted_spacing = 0.0
-        if st.alignment == TA_CENTER:
-            left += slack / 2
-        elif st.alignment == TA_RIGHT:
-            left += slack
-        elif st.alignment == TA_JUSTIFY and not line.ends_paragraph and characters > 1 and slack > 0:
-            wanted_spacing = slack / (characters - 1)
-        baseline = top - st.fontSize - number * st.leading
-        text.setTextOrigin(left, baseline)
-        if wanted_spacing != spacing:
-            text.setCharSpace(wanted_spacing)
-            spacing = wanted_spacing
-        cursor, position = left, line.start
-        for run_index, piece in _segments(block, line):
-            run = block.runs[run_index]
-            font, size = run.font or st.fontName, run.size or st.fontSize
-            wanted = (font, size, run.color or st.textColor, run.rise)
-            if wanted != state:
-                if state is None or wanted[:2] != state[:2]:
-                    text.setFont(font, size)
-                if state is None or wanted[2] != state[2]:
-                    text.setFillColor(wanted[2])
-                if state is None or wanted[3] != state[3]:
-                    text.setRise(run.rise)
-                state = wanted
-            text.textOut(piece)
-            advance = block._prefix[position + len(piece)] - block._prefix[position] + spacing * len(piece)
-            if run.link:
-                links.append((run.link, (cursor, baseline - size * 0.25, cursor + advance, baseline + size * 0.9)))
-            cursor += advance
-            position += len(piece)
-    if block.lines:
-        canvas.drawText(text)
-    for name, rect in links:
-        canvas.linkRect("", name, rect, relative=1, thickness=0)
