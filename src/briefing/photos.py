@@ -78,8 +78,7 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
                 wanted = (most, math.ceil(most * down / across))
                 image.draft("RGB", wanted[::-1] if turned else wanted)  # a JPEG decodes at 1/2, 1/4 or 1/8 size
                 image.load()
-                oriented = ImageOps.exif_transpose(image) if turned or image.getexif().get(ORIENTATION, 1) != 1 \
-                    else image.copy()
+                oriented = ImageOps.exif_transpose(image)  # a plain copy when there is nothing to turn
     except BriefError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
