@@ -41,14 +41,18 @@ def test_briefing_is_exactly_one_a4_page(built: Path, stem: str) -> None:
 
 @pytest.mark.parametrize("stem", [*STEMS, "combined"])
 def test_every_font_is_embedded(built: Path, stem: str) -> None:
+    """Every font is one of our faces as a CID-keyed TrueType subset, with a ToUnicode map."""
     with pikepdf.open(built / f"{stem}.pdf") as pdf:
         fonts = {}
         for page in pdf.pages:
             for name, font in page.Resources.get("/Font", {}).items():
                 fonts[str(font.BaseFont)] = font
-        assert fonts
+        assert len(fonts) == 3, sorted(fonts)  # one subset of each face, however many pages
         for base, font in fonts.items():
-            descriptor = font.get("/FontDescriptor")
+            assert font.Subtype == "/Type0" and font.Encoding == "/Identity-H", base
+            (descendant,) = font.DescendantFonts
+            assert descendant.Subtype == "/CIDFontType2", base
+            descriptor = descendant.get("/FontDescriptor")
             assert descriptor is not None and "/FontFile2" in descriptor, f"{base} is not embedded"
             assert "+" in base, f"{base} is not a subset"
             assert "/ToUnicode" in font, f"{base} has no ToUnicode map (text would not extract)"

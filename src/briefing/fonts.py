@@ -5,6 +5,10 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .cidfont import CIDFace
 
 SERIF = "BriefingSerif"
 SERIF_BOLD = "BriefingSerif-Bold"
@@ -29,9 +33,10 @@ def fonts_dir() -> Path:
 
 @dataclass(frozen=True)
 class Faces:
-    """The registered faces and, for each, the set of code points it can draw."""
+    """The registered faces: for each, the set of code points it can draw, and its CID embedding."""
 
     coverage: dict[str, frozenset[int]]
+    cid: dict[str, CIDFace]
 
     def missing(self, face: str, text: str) -> list[str]:
         """Characters of ``text`` the face has no glyph for (ReportLab would draw nothing for them)."""
@@ -45,8 +50,10 @@ def register() -> Faces:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from .cidfont import CIDFace
+
     folder = fonts_dir()
-    coverage = {}
+    coverage, cid = {}, {}
     for name, filename in FACE_FILES.items():
         path = folder / filename
         if not path.is_file():
@@ -54,5 +61,6 @@ def register() -> Faces:
         font = TTFont(name, str(path))
         pdfmetrics.registerFont(font)
         coverage[name] = frozenset(font.face.charToGlyph)
+        cid[name] = CIDFace(name, font.face)
     pdfmetrics.registerFontFamily(SERIF, normal=SERIF, bold=SERIF_BOLD, italic=SERIF, boldItalic=SERIF_BOLD)
-    return Faces(coverage)
+    return Faces(coverage, cid)

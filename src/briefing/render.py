@@ -12,6 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from . import fonts
+from .cidfont import draw_string
 from .layout import INK, BriefPage, PageGeometry
 from .model import ReportSettings
 
@@ -61,13 +62,14 @@ def draw_page_number(canvas: Canvas, geometry: PageGeometry, number: int) -> Non
     """"— N —" in 4号 7 mm below the type area: odd pages right, even pages left, one 字 in (GB/T 9704)."""
     text = f"— {number} —"
     canvas.saveState()
-    canvas.setFont(fonts.SERIF, PAGE_NUMBER_SIZE)
     canvas.setFillColor(INK)
     y = geometry.bottom - 7 * mm - PAGE_NUMBER_SIZE * 0.8
+    faces = fonts.register().cid
     if number % 2:
-        canvas.drawRightString(geometry.size[0] - geometry.right - PAGE_NUMBER_SIZE, y, text)
+        draw_string(canvas, faces, fonts.SERIF, PAGE_NUMBER_SIZE, geometry.size[0] - geometry.right - PAGE_NUMBER_SIZE,
+                    y, text, anchor="end")
     else:
-        canvas.drawString(geometry.left + PAGE_NUMBER_SIZE, y, text)
+        draw_string(canvas, faces, fonts.SERIF, PAGE_NUMBER_SIZE, geometry.left + PAGE_NUMBER_SIZE, y, text)
     canvas.restoreState()
 
 
@@ -89,10 +91,9 @@ def draw_watermark(canvas: Canvas, geometry: PageGeometry, text: str) -> None:
     size = min(110.0, diagonal * 0.6 / max(1, len(text)))
     canvas.saveState()
     canvas.setFillColor(WATERMARK_GREY)
-    canvas.setFont(fonts.SERIF_BOLD, size)
     canvas.translate(width / 2, height / 2)
     canvas.rotate(54.7)  # the page's diagonal
-    canvas.drawCentredString(0, -size / 3, text)
+    draw_string(canvas, fonts.register().cid, fonts.SERIF_BOLD, size, 0, -size / 3, text, anchor="middle")
     canvas.restoreState()
 
 

@@ -6,7 +6,6 @@ import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -18,6 +17,7 @@ from .compare import Figure, figures_of, kind_name, kinds_present
 from .layout import GREY, INK, BriefPage, PageGeometry, Styles, masthead, measure, styles_for, table_style
 from .model import Brief, Kind, ReportSettings
 from .provenance import printed_figure
+from .cidfont import draw_string
 from .render import Bookmark, CompactCanvas, document
 from .textblock import Run, TextBlock
 
@@ -230,33 +230,50 @@ def simulate(story: list[Flowable], geometry: PageGeometry) -> tuple[int, dict[s
     return page, marks
 
 
-def bar_chart(title: str, figures: list[tuple[str, Figure | None]], unit: str, width: float,
-              fill: Color) -> Drawing:
+class BarChart(Flowable):
     """Horizontal bars in one grey (prints the same in black and white), the source's figure on each bar."""
-    row, label_width, top = 24.0, 118.0, 26.0
-    height = top + row * len(figures) + 8
-    drawing = Drawing(width, height, initialFontName=fonts.SERIF, initialFontSize=9)
-    drawing.add(String(0, height - 14, title, fontName=fonts.SANS_BOLD, fontSize=11, fillColor=INK))
-    values = [f.common_value for _, f in figures if f and f.common_value is not None]
-    largest = max(values) if values else 1.0
-    bar_space = width - label_width - 120
-    for index, (province, fig) in enumerate(figures):
-        y = height - top - row * (index + 1) + 6
-        drawing.add(String(0, y + 4, province, fontName=fonts.SERIF, fontSize=9.5, fillColor=INK))
-        if fig is None or fig.common_value is None:
-            drawing.add(String(label_width, y + 4, "— 无此项数据", fontName=fonts.SERIF, fontSize=8.5,
-                               fillColor=GREY))
-            continue
-        drawing.add(String(0, y - 6, fig.metric.as_of, fontName=fonts.SERIF, fontSize=6.8, fillColor=GREY))
-        length = max(1.0, bar_space * fig.common_value / largest)
-        drawing.add(Rect(label_width, y - 4, length, 15, fillColor=fill, strokeColor=INK, strokeWidth=0.4))
-        label = fig.printed + (f"（{fig.common_text}）" if fig.common_text else "")
-        drawing.add(String(label_width + length + 4, y + 1, label, fontName=fonts.SERIF, fontSize=8.5,
-                           fillColor=INK))
-    drawing.add(Line(label_width, 4, label_width, height - top + 2, strokeColor=INK, strokeWidth=0.6))
-    drawing.add(String(width, 0, f"单位：{unit}（条长按换算值）", fontName=fonts.SERIF, fontSize=7,
-                       fillColor=GREY, textAnchor="end"))
-    return drawing
+
+    ROW, LABEL_WIDTH, TOP = 24.0, 118.0, 26.0
+
+    def __init__(self, title: str, figures: list[tuple[str, Figure | None]], unit: str, width: float, fill: Color):
+        super().__init__()
+        self.title, self.figures, self.unit, self.fill = title, figures, unit, fill
+        self.width = width
+        self.height = self.TOP + self.ROW * len(figures) + 8
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas, faces, height, label_width = self.canv, fonts.register().cid, self.height, self.LABEL_WIDTH
+
+        def text(x: float, y: float, string: str, face: str, size: float, color: Color, anchor: str = "start"):
+            canvas.setFillColor(color)
+            draw_string(canvas, faces, face, size, x, y, string, anchor)
+
+        canvas.saveState()
+        text(0, height - 14, self.title, fonts.SANS_BOLD, 11, INK)
+        values = [f.common_value for _, f in self.figures if f and f.common_value is not None]
+        largest = max(values) if values else 1.0
+        bar_space = self.width - label_width - 120
+        canvas.setLineWidth(0.4)
+        canvas.setStrokeColor(INK)
+        for index, (province, fig) in enumerate(self.figures):
+            y = height - self.TOP - self.ROW * (index + 1) + 6
+            text(0, y + 4, province, fonts.SERIF, 9.5, INK)
+            if fig is None or fig.common_value is None:
+                text(label_width, y + 4, "— 无此项数据", fonts.SERIF, 8.5, GREY)
+                continue
+            text(0, y - 6, fig.metric.as_of, fonts.SERIF, 6.8, GREY)
+            length = max(1.0, bar_space * fig.common_value / largest)
+            canvas.setFillColor(self.fill)
+            canvas.rect(label_width, y - 4, length, 15, stroke=1, fill=1)
+            label = fig.printed + (f"（{fig.common_text}）" if fig.common_text else "")
+            text(label_width + length + 4, y + 1, label, fonts.SERIF, 8.5, INK)
+        canvas.setLineWidth(0.6)
+        canvas.line(label_width, 4, label_width, height - self.TOP + 2)
+        text(self.width, 0, f"单位：{self.unit}（条长按换算值）", fonts.SERIF, 7, GREY, anchor="end")
+        canvas.restoreState()
 
 
 def charts(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
@@ -272,7 +289,7 @@ def charts(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
             number += 1
             suffix = f"（{start + 1}—{start + len(chunk)}）" if len(pages) > CHART_ROWS else ""
             title = f"图{number}  各省市{kind_name(kind)}{suffix}（统计时期不同，仅供对照）"
-            drawing = bar_chart(title, figures, unit, geometry.width, fills[kind])
+            drawing = BarChart(title, figures, unit, geometry.width, fills[kind])
             out += [CondPageBreak(drawing.height + 12), drawing, Spacer(1, 18)]
     return out
 

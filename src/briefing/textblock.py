@@ -21,6 +21,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from . import cidfont, fonts
+
 NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕〉〗〙〛…—·％‰℃°々〻ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
                           "!),.:;?]}%")
 NO_LINE_END = frozenset("“‘（《「『【〔〈〖〘〚([{")
@@ -200,6 +202,7 @@ class TextBlock(Flowable):
     def draw(self) -> None:
         st = self.style
         text = self.canv.beginText()
+        doc, faces = self.canv._doc, fonts.register().cid
         state: tuple | None = None
         spacing = 0.0
         links: list[tuple[str, tuple[float, float, float, float]]] = []
@@ -227,13 +230,13 @@ class TextBlock(Flowable):
                 wanted = (font, size, run.color or st.textColor, run.rise)
                 if wanted != state:
                     if state is None or wanted[:2] != state[:2]:
-                        text.setFont(font, size)
+                        text._code.append(cidfont.select(doc, faces, font, size))
                     if state is None or wanted[2] != state[2]:
                         text.setFillColor(wanted[2])
                     if state is None or wanted[3] != state[3]:
                         text.setRise(run.rise)
                     state = wanted
-                text.textOut(piece)
+                text._code.append(cidfont.show(doc, faces, font, piece))
                 advance = self._prefix[position + len(piece)] - self._prefix[position] + spacing * len(piece)
                 if run.link:
                     links.append((run.link, (cursor, baseline - size * 0.25, cursor + advance, baseline + size * 0.9)))

@@ -1,0 +1,176 @@
+"""The shipped faces written as CID-keyed fonts (Type0, Identity-H), one subset of each face per document.
+
+A character is written as its CID: its place in the face's character map. That number is the same in
+every document, so the content stream of a drawn page means the same in any PDF that embeds the faces
+this way (the combined report reuses the province pages its workers drew). Each document embeds, per
+face, one TrueType subset of the glyphs it used, a CIDToGIDMap from CIDs to the subset's glyphs, the
+widths that differ from the usual one, and a ToUnicode map so text extracts exactly as written (a
+no-break space stays one, though it shares the space's glyph).
+
+ReportLab's own TrueType embedding is still used to measure text; it embeds nothing unless text is drawn
+through it, and nothing is: every text drawn goes through ``select`` and ``show``.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from struct import pack, pack_into
+
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFDocument, PDFName, PDFStream, PDFZCompress
+from reportlab.pdfbase.ttfonts import TTFontFace, TTFontMaker
+
+_BFCHAR_BLOCK = 100  # the most entries a CMap's beginbfchar block may hold
+
+
+class CIDFace:
+    """One registered face, ready to encode text as CIDs and to embed the subset a document used."""
+
+    def __init__(self, name: str, face: TTFontFace):
+        self.name = name  # the registered font name; also the resource name in every page's /Font
+        self.face = face
+        codes = sorted(face.charToGlyph)
+        self.cid_of = {code: cid for cid, code in enumerate(codes, 1)}
+        self.hex_of = {code: f"{cid:04X}" for code, cid in self.cid_of.items()}  # a str.translate table
+        self.default_width = Counter(face.charWidths.values()).most_common(1)[0][0]
+        self._glyf = face.get_table_pos("glyf")[0]
+
+    def encode(self, text: str) -> str:
+        """``text`` as a PDF hex string of 2-byte CIDs."""
+        encoded = text.translate(self.hex_of)
+        if len(encoded) != 4 * len(text):  # str.translate keeps a character it has no entry for
+            missing = sorted({ch for ch in text if ord(ch) not in self.hex_of})
+            raise ValueError(f"{self.name} has no glyph for {''.join(missing)!r}")
+        return f"<{encoded}>"
+
+    # ---- embedding -------------------------------------------------------------------------------
+    def embed(self, doc: PDFDocument, characters: set[str]) -> PDFDictionary:
+        """The Type0 font for a document that drew ``characters`` in this face."""
+        face = self.face
+        codes = sorted({ord(ch) for ch in characters})
+        glyph_of = face.charToGlyph
+        glyphs = sorted({glyph_of[code] for code in codes} | {0})  # new glyph number: place in this list
+        new_glyph = {glyph: number for number, glyph in enumerate(glyphs)}
+        font_file = self._subset(glyphs)
+        tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(font_file).digest()[:6])
+        base_name = f"{tag}+{face.name.decode('latin-1')}"
+
+        cids = [self.cid_of[code] for code in codes]
+        cid_to_gid = bytearray(2 * (max(cids, default=0) + 1))
+        for cid, code in zip(cids, codes):
+            pack_into(">H", cid_to_gid, 2 * cid, new_glyph[glyph_of[code]])
+        widths = " ".join(f"{cid} [{fp_str(face.charWidths[code])}]" for cid, code in zip(cids, codes)
+                          if face.charWidths[code] != self.default_width)
+
+        font_stream = PDFStream(PDFDictionary({"Length1": len(font_file)}), font_file, [PDFZCompress])
+        descriptor = PDFDictionary({
+            "Type": "/FontDescriptor", "FontName": PDFName(base_name), "Flags": 4,  # symbolic
+            "FontBBox": PDFArray(face.bbox), "ItalicAngle": face.italicAngle, "Ascent": face.ascent,
+            "Descent": face.descent, "CapHeight": face.capHeight, "StemV": face.stemV,
+            "FontFile2": doc.Reference(font_stream)})
+        cid_font = PDFDictionary({
+            "Type": "/Font", "Subtype": "/CIDFontType2", "BaseFont": PDFName(base_name),
+            "CIDSystemInfo": "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>",
+            "FontDescriptor": doc.Reference(descriptor), "DW": self.default_width, "W": f"[{widths}]",
+            "CIDToGIDMap": doc.Reference(PDFStream(PDFDictionary(), bytes(cid_to_gid), [PDFZCompress]))})
+        to_unicode = PDFStream(PDFDictionary(), _to_unicode_cmap(zip(cids, codes)), [PDFZCompress])
+        return PDFDictionary({
+            "Type": "/Font", "Subtype": "/Type0", "BaseFont": PDFName(base_name), "Encoding": "/Identity-H",
+            "DescendantFonts": PDFArray([doc.Reference(cid_font)]), "ToUnicode": doc.Reference(to_unicode)})
+
+    def _subset(self, glyphs: list[int]) -> bytes:
+        """A TrueType font of ``glyphs`` (old numbers, ascending, 0 first), numbered by their place."""
+        face, data = self.face, self.face._ttf_data
+        pieces, offsets, position = [], [], 0
+        for glyph in glyphs:
+            start, end = face.glyphPos[glyph], face.glyphPos[glyph + 1]
+            outline = data[self._glyf + start:self._glyf + end]
+            if len(outline) >= 2 and outline[0] & 0x80:  # negative contour count: a composite glyph
+                raise ValueError(f"{self.name}: glyph {glyph} is composite; fonts/build_fonts.py makes fonts "
+                                 "without composite glyphs, which this embedding relies on")
+            offsets.append(position)
+            padding = -len(outline) % 4
+            pieces.append(outline + b"\0" * padding)
+            position += len(outline) + padding
+        offsets.append(position)
+        count = len(glyphs)
+        metrics = [value for glyph in glyphs for value in face.hmetrics[glyph]]
+        maker = TTFontMaker()
+        for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
+            if tag in face.table:
+                maker.add(tag, face.get_table(tag))
+        maker.add("post", b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16)
+        maker.add("hmtx", pack(f">{2 * count}H", *metrics))
+        maker.add("hhea", _with_ushort(face.get_table("hhea"), 34, count))
+        maker.add("maxp", _with_ushort(face.get_table("maxp"), 4, count))
+        maker.add("glyf", b"".join(pieces))
+        maker.add("loca", pack(f">{count + 1}L", *offsets))
+        maker.add("head", _with_ushort(face.get_table("head"), 50, 1))  # long loca offsets
+        return maker.makeStream()
+
+
+def _with_ushort(table: bytes, offset: int, value: int) -> bytes:
+    return table[:offset] + pack(">H", value) + table[offset + 2:]
+
+
+def _to_unicode_cmap(cid_codes) -> bytes:
+    entries = [f"<{cid:04X}> <{chr(code).encode('utf-16-be').hex().upper()}>" for cid, code in cid_codes]
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+             "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+    for start in range(0, len(entries), _BFCHAR_BLOCK):
+        block = entries[start:start + _BFCHAR_BLOCK]
+        lines += [f"{len(block)} beginbfchar", *block, "endbfchar"]
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")
+
+
+class _DocumentFonts:
+    """The characters a document drew in each face; embeds the subsets when ReportLab saves it."""
+
+    def __init__(self, faces: dict[str, CIDFace]):
+        self.faces = faces
+        self.used: dict[str, set[str]] = {}
+
+    def addObjects(self, doc: PDFDocument) -> None:  # noqa: N802 - ReportLab calls delayed fonts this way
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in sorted(self.used):
+            fonts[name] = doc.Reference(self.faces[name].embed(doc, self.used[name]), f"cidfont:{name}")
+
+
+def _fonts_of(doc: PDFDocument, faces: dict[str, CIDFace]) -> _DocumentFonts:
+    fonts = getattr(doc, "_briefing_fonts", None)
+    if fonts is None:
+        fonts = doc._briefing_fonts = _DocumentFonts(faces)
+        doc.delayedFonts.append(fonts)
+    return fonts
+
+
+def select(doc: PDFDocument, faces: dict[str, CIDFace], name: str, size: float) -> str:
+    """The operator that sets face ``name`` at ``size``; the document will embed the face."""
+    fonts = _fonts_of(doc, faces)
+    fonts.used.setdefault(name, set())
+    return f"/{name} {fp_str(size)} Tf"
+
+
+def show(doc: PDFDocument, faces: dict[str, CIDFace], name: str, text: str) -> str:
+    """The operator that shows ``text`` in face ``name`` (selected before with ``select``)."""
+    fonts = _fonts_of(doc, faces)
+    fonts.used[name].update(text)
+    return f"{faces[name].encode(text)} Tj"
+
+
+def draw_string(canvas, faces: dict[str, CIDFace], name: str, size: float, x: float, y: float, text: str,
+                anchor: str = "start") -> None:
+    """One line of text at (x, y), its start, middle or end there, in the canvas's fill colour."""
+    if anchor != "start":
+        width = _width(faces[name], text, size)
+        x -= width if anchor == "end" else width / 2
+    doc = canvas._doc
+    canvas._code.append(f"BT {fp_str(x, y)} Td {select(doc, faces, name, size)} {show(doc, faces, name, text)} ET")
+
+
+def _width(face: CIDFace, text: str, size: float) -> float:
+    widths, default = face.face.charWidths, face.face.defaultWidth
+    return sum(widths.get(ord(ch), default) for ch in text) * size / 1000
