@@ -22,9 +22,12 @@ from .files import display_path, remove_stale_temp_files, write_atomic
 from .manifest import DigestCache, Entry, Manifest, combined_digest, environment_digest, pdf_stamp
 
 if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
     from .geometry import PageGeometry
     from .layout import BriefPage
     from .model import ReportSettings
+    from .render import Body
 
 COMBINED = "combined.pdf"
 SETTINGS_FILE = "report.yaml"
@@ -58,10 +61,12 @@ class Checked:
 
 @dataclass(frozen=True)
 class Written:
-    """A brief's PDF was written (``pdf`` is its pdf_stamp)."""
+    """A brief's PDF was written (``pdf`` is its pdf_stamp); ``body`` is its drawn page, for the combined
+    report."""
 
     index: int
     pdf: tuple[int, ...]
+    body: "Body"
 
 
 @dataclass(frozen=True)
@@ -115,14 +120,14 @@ def page_at_size(path: Path, checked: Checked, settings: "ReportSettings", geome
 
 
 def write_one(job: _Job, task: _Task, checked: Checked, page: "BriefPage | None" = None) -> Written:
-    from .render import brief_pdf
+    from .render import brief_pdf_and_body
 
     with signals_end_at_once():
         page = page or page_at_size(task.path, checked, job.settings, job.geometry)
-        pdf = brief_pdf(page, job.settings, job.geometry)
+        pdf, body = brief_pdf_and_body(page, job.settings, job.geometry)
     target = job.out_dir / f"{task.path.stem}.pdf"
     write_atomic(target, pdf)
-    return Written(task.index, tuple(pdf_stamp(target)))
+    return Written(task.index, tuple(pdf_stamp(target)), body)
 
 
 @contextmanager
@@ -180,7 +185,7 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
 
     from . import fonts
     from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
-    from .render import brief_pdf  # noqa: F401
+    from .render import brief_pdf_and_body  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
     context = _context()
@@ -324,9 +329,12 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     checked: dict[int, Checked] = {}
     combined_process = None
     combined_inputs = ""
+    bodies = _Bodies()
     try:
         for message in _run_tasks(job, tasks, jobs):
             if isinstance(message, Written):
+                if combined:
+                    bodies.add(message.index, message.body)
                 item = checked[message.index]
                 entry = _entry(item, brief_digests[item.stem], digests, list(message.pdf))
                 manifest.briefs[item.stem] = entry
@@ -347,8 +355,12 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                     units.add(len(briefs))
                 elif jobs > 1:  # made in another process while the briefs' PDFs are written
                     units.pages = _context().RawValue("l", 0)
-                    combined_process = _start(write_combined, target, briefs, checked, settings, geometry,
-                                              units.pages)
+                    inbox, outbox = _context().Pipe(duplex=False)
+                    written_here = frozenset(task.index for task in tasks if task.write)
+                    combined_process = _start(_write_combined_in_child, target, briefs, checked, settings, geometry,
+                                              units.pages, inbox, written_here)
+                    inbox.close()
+                    bodies.send_to(outbox)
         if combined and result.errors:
             units.add(len(briefs))
             result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
@@ -362,11 +374,12 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                     raise RuntimeError(f"making {COMBINED} failed (exit status {combined_process.exitcode})")
             else:
                 units.pages = _Counter()
-                write_combined(target, briefs, checked, settings, geometry, units.pages, units.show)
+                write_combined(target, briefs, checked, settings, geometry, bodies.take, units.pages, units.show)
             manifest.combined, manifest.combined_pdf = combined_inputs, pdf_stamp(target)
             result.written.append(target)
             log(f"wrote {display_path(target)} ({len(briefs)} briefings)")
     finally:
+        bodies.close()
         if combined_process:
             _stop([combined_process])
     manifest.write(out_dir)
@@ -388,22 +401,96 @@ def _entry(checked: Checked, brief_digest: str, digests: DigestCache, pdf: list[
 
 
 def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked], settings: "ReportSettings",
-                   geometry: "PageGeometry", pages_made: Any = None, on_page: Callable[[], None] = lambda: None) -> None:
-    """The combined report of every (checked) brief; each province page laid out at its known body size.
+                   geometry: "PageGeometry", body_of: "Callable[[int], Body | None]" = lambda index: None,
+                   pages_made: Any = None, on_page: Callable[[], None] = lambda: None) -> None:
+    """The combined report of every (checked) brief. A province page is the body its briefing was drawn
+    with in this build (``body_of``), or else one laid out at its known body size and drawn as for its PDF.
     ``pages_made.value`` counts the province pages made (shared with the parent when in another process)."""
+    from .render import ReusedBody, brief_body
     from .report import Province, combined_pdf
 
-    def page_of(index: int) -> "BriefPage":
-        page = page_at_size(briefs[index], checked[index], settings, geometry)
+    def page_of(index: int) -> "list[Flowable]":
+        body = body_of(index) or brief_body(page_at_size(briefs[index], checked[index], settings, geometry),
+                                            settings, geometry)
         if pages_made is not None:
             pages_made.value += 1
         on_page()
-        return page
+        return [ReusedBody(body)]
 
     provinces = [Province(path.stem, checked[index].brief_pickle) for index, path in enumerate(briefs)]
     with signals_end_at_once():
         pdf = combined_pdf(provinces, page_of, settings, geometry)
     write_atomic(target, pdf)
+
+
+def _write_combined_in_child(target: Path, briefs: list[Path], checked: dict[int, Checked],
+                             settings: "ReportSettings", geometry: "PageGeometry", pages_made: Any, inbox: Any,
+                             written_here: frozenset[int]) -> None:
+    """write_combined in its own process; the bodies of the briefings written here come through ``inbox``."""
+    received = _Inbox(inbox)
+
+    def body_of(index: int) -> "Body | None":
+        return received.take(index) if index in written_here else None
+
+    write_combined(target, briefs, checked, settings, geometry, body_of, pages_made)
+
+
+class _Bodies:
+    """The page bodies of the briefings written, for the combined report: kept here until it is made in
+    this process, or sent on to the process that makes it (those that came before it started, at once)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, "Body"] = {}
+        self.outbox: Any = None
+
+    def add(self, index: int, body: "Body") -> None:
+        if self.outbox is None:
+            self.kept[index] = body
+        else:
+            self.outbox.send((index, body))
+
+    def send_to(self, outbox: Any) -> None:
+        self.outbox = outbox
+        for index in sorted(self.kept):
+            outbox.send((index, self.kept.pop(index)))
+
+    def take(self, index: int) -> "Body | None":
+        return self.kept.get(index)  # kept: the report is built again should its page numbers miss
+
+    def close(self) -> None:
+        if self.outbox is not None:
+            self.outbox.close()
+
+
+class _Inbox:
+    """Bodies arriving from the parent, read by a thread as they come so the parent never waits on us."""
+
+    def __init__(self, connection: Any):
+        self._connection = connection
+        self._bodies: dict[int, "Body"] = {}
+        self._ready = threading.Condition()
+        self._closed = False
+        threading.Thread(target=self._receive, daemon=True).start()
+
+    def _receive(self) -> None:
+        try:
+            while True:
+                index, body = self._connection.recv()
+                with self._ready:
+                    self._bodies[index] = body
+                    self._ready.notify_all()
+        except (EOFError, OSError):
+            with self._ready:
+                self._closed = True
+                self._ready.notify_all()
+
+    def take(self, index: int) -> "Body":
+        with self._ready:
+            while index not in self._bodies:
+                if self._closed:
+                    raise RuntimeError(f"the page of brief {index} never came")
+                self._ready.wait()
+            return self._bodies[index]  # kept: the report is built again should its page numbers miss
 
 
 @dataclass

@@ -131,12 +131,21 @@ class _DocumentFonts:
 
     def __init__(self, faces: dict[str, CIDFace]):
         self.faces = faces
-        self.used: dict[str, set[str]] = {}
+        self.used: dict[str, set[str]] = {}  # since the last ``take``
+        self.taken: dict[str, set[str]] = {}
+
+    def take(self) -> dict[str, str]:
+        taken = {name: "".join(sorted(used)) for name, used in sorted(self.used.items()) if used}
+        for name, used in self.used.items():
+            self.taken.setdefault(name, set()).update(used)
+            used.clear()
+        return taken
 
     def addObjects(self, doc: PDFDocument) -> None:  # noqa: N802 - ReportLab calls delayed fonts this way
+        self.take()
         fonts = doc.idToObject["BasicFonts"].dict
-        for name in sorted(self.used):
-            fonts[name] = doc.Reference(self.faces[name].embed(doc, self.used[name]), f"cidfont:{name}")
+        for name in sorted(self.taken):
+            fonts[name] = doc.Reference(self.faces[name].embed(doc, self.taken[name]), f"cidfont:{name}")
 
 
 def _fonts_of(doc: PDFDocument, faces: dict[str, CIDFace]) -> _DocumentFonts:
@@ -145,6 +154,19 @@ def _fonts_of(doc: PDFDocument, faces: dict[str, CIDFace]) -> _DocumentFonts:
         fonts = doc._briefing_fonts = _DocumentFonts(faces)
         doc.delayedFonts.append(fonts)
     return fonts
+
+
+def take_characters(doc: PDFDocument) -> dict[str, str]:
+    """The characters drawn in each face since the last call (in code point order); all are embedded."""
+    fonts = getattr(doc, "_briefing_fonts", None)
+    return fonts.take() if fonts else {}
+
+
+def use(doc: PDFDocument, faces: dict[str, CIDFace], characters: dict[str, str]) -> None:
+    """Embed these characters too (they are drawn by a content stream made for another document)."""
+    fonts = _fonts_of(doc, faces)
+    for name, text in characters.items():
+        fonts.used.setdefault(name, set()).update(text)
 
 
 def select(doc: PDFDocument, faces: dict[str, CIDFace], name: str, size: float) -> str:

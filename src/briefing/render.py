@@ -1,17 +1,19 @@
 """Write laid-out pages to PDF bytes (the document template, one briefing), and write files atomically."""
 from __future__ import annotations
 
+import copy
 import io
 import zlib
+from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color, toColor
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFImageXObject, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from . import fonts
+from . import cidfont, fonts
 from .cidfont import draw_string
 from .layout import INK, BriefPage, PageGeometry
 from .model import ReportSettings
@@ -41,21 +43,78 @@ class Bookmark(Flowable):
             self.pages[self.key] = self.canv.getPageNumber()
 
 
+@dataclass(frozen=True)
+class Body:
+    """A drawn briefing page but for its page number and watermark, as the combined report reuses it:
+    its content stream (compressed), the characters it drew in each face, and the images it shows."""
+
+    stream: bytes
+    characters: dict[str, str]
+    images: tuple[tuple[str, PDFImageXObject], ...]
+
+
+def _unregistered(image: PDFImageXObject) -> PDFImageXObject:
+    """A copy of an image object that another document can register (ReportLab marks the registered one)."""
+    image = copy.copy(image)
+    image.__dict__.pop("__InternalName__", None)
+    return image
+
+
+def _flate(data: bytes) -> PDFStream:
+    return PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}), data)
+
+
 class CompactCanvas(Canvas):
     """A canvas that compresses each page's content stream as soon as the page ends.
 
     ReportLab keeps every page's stream as text until the document is saved (about 24 KB a page of a
-    briefing, 24 MB for a 1000-page combined report); compressed it is a fifth of that. The file
-    written is byte for byte the same: this is what ReportLab's own filter would do at save time.
+    briefing, 24 MB for a 1000-page combined report); compressed it is a fifth of that. A page may have
+    a second, already compressed content stream, ``body``: what a briefing page drew (recorded by
+    ``brief_pdf``), put in the combined report as it is.
     """
+
+    body: bytes | None = None
 
     def showPage(self) -> None:
         super().showPage()
         page = self._doc.Pages.pages[-1]
         if page.compression and isinstance(page.stream, str) and not rl_config.useA85:
-            page.Contents = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
-                                      zlib.compress(page.stream.encode("utf8")))
+            streams = [_flate(zlib.compress(page.stream.encode("utf8")))]
+            if self.body is not None:
+                streams.append(_flate(self.body))
+                self.body = None
+            page.Contents = streams[0] if len(streams) == 1 else PDFArray(streams)
             page.stream = None
+        elif self.body is not None:
+            raise RuntimeError("a reused page body needs compressed page streams")
+
+    def reuse(self, body: Body) -> None:
+        """Put ``body`` on this page: its images and characters become the document's too."""
+        doc = self._doc
+        cidfont.use(doc, fonts.register().cid, body.characters)
+        for name, image in body.images:
+            internal = doc.getXObjectName(name)
+            if internal not in doc.idToObject:
+                image = _unregistered(image)  # a body may go into more than one document
+                doc.Reference(image, internal)
+                doc.addForm(name, image)
+            self._formsinuse.append(name)
+        self.body = body.stream
+
+
+class ReusedBody(Flowable):
+    """A briefing page drawn before (``Body``), placed on the page it lands on; takes no room."""
+
+    def __init__(self, body: Body):
+        super().__init__()
+        self.body = body
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def drawOn(self, canvas: CompactCanvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        canvas.reuse(self.body)
 
 
 def draw_page_number(canvas: Canvas, geometry: PageGeometry, number: int) -> None:
@@ -98,9 +157,12 @@ def draw_watermark(canvas: Canvas, geometry: PageGeometry, text: str) -> None:
 
 
 def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSettings, title: str, subject: str,
-             keywords: list[str], numbered_from: int) -> BaseDocTemplate:
-    """A DocTemplate for our pages: type area frame, page numbers, metadata, embedded fonts, fixed dates."""
+             keywords: list[str], numbered_from: int, bodies: list[Body] | None = None) -> BaseDocTemplate:
+    """A DocTemplate for our pages: type area frame, page numbers, metadata, embedded fonts, fixed dates.
+    With ``bodies``, what each page draws after its page number and watermark is kept apart, as a
+    ``Body`` appended there, and is that page's second content stream."""
     pdf_date = f"D:{settings.date:%Y%m%d}000000+08'00'"
+    body_start = [0]
 
     def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.setDateFormatter(lambda *now: pdf_date)  # the issue's date, never the clock
@@ -108,11 +170,23 @@ def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSetting
             draw_watermark(canvas, geometry, geometry.watermark)
         if doc.page >= numbered_from:
             draw_page_number(canvas, geometry, doc.page)
+        body_start[0] = len(canvas._code)
+        cidfont.take_characters(canvas._doc)  # the page number's and watermark's are not the body's
+
+    def on_page_end(canvas: CompactCanvas, doc: BaseDocTemplate) -> None:
+        if bodies is None:
+            return
+        drawn = canvas._code[body_start[0]:]
+        del canvas._code[body_start[0]:]
+        canvas.body = zlib.compress(("\n".join(drawn) + "\n").encode("utf8"))
+        images = tuple((name, _unregistered(canvas._doc.idToObject[canvas._doc.getXObjectName(name)]))
+                       for name in dict.fromkeys(canvas._formsinuse))
+        bodies.append(Body(canvas.body, cidfont.take_characters(canvas._doc), images))
 
     frame = Frame(geometry.left, geometry.bottom, geometry.width, geometry.height, id="type-area",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     return BaseDocTemplate(
-        buffer, pagesize=geometry.size, pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
+        buffer, pagesize=geometry.size, pageTemplates=[PageTemplate("page", [frame], onPage=on_page, onPageEnd=on_page_end)],
         leftMargin=geometry.left, rightMargin=geometry.right, topMargin=geometry.top, bottomMargin=geometry.bottom,
         title=title, author=settings.unit, subject=subject, keywords=keywords, creator=PRODUCER, producer=PRODUCER,
         lang="zh-CN", invariant=1, initialFontName=fonts.SERIF, displayDocTitle=1,
@@ -121,10 +195,29 @@ def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSetting
 
 def brief_pdf(page: BriefPage, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> bytes:
     """The one-page PDF of a briefing."""
+    return brief_pdf_and_body(page, settings, geometry)[0]
+
+
+def brief_pdf_and_body(page: BriefPage, settings: ReportSettings,
+                       geometry: PageGeometry = PageGeometry()) -> tuple[bytes, Body]:
+    """The one-page PDF of a briefing, and its page's body for the combined report."""
+    return _draw_brief(page, settings, geometry, save=True)
+
+
+def brief_body(page: BriefPage, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> Body:
+    """A briefing page's body, drawn as for its PDF (byte for byte), without making the PDF."""
+    return _draw_brief(page, settings, geometry, save=False)[1]
+
+
+def _draw_brief(page: BriefPage, settings: ReportSettings, geometry: PageGeometry, save: bool) -> tuple[bytes, Body]:
     buffer = io.BytesIO()
     brief = page.brief
+    bodies: list[Body] = []
     doc = document(buffer, geometry, settings, title=f"{settings.name}：{brief.title}",
                     subject=f"{brief.province}对口支援{'、'.join(brief.regions)}（{brief.period}）",
-                    keywords=[settings.name, brief.province, *brief.regions], numbered_from=1)
+                    keywords=[settings.name, brief.province, *brief.regions], numbered_from=1, bodies=bodies)
+    doc._doSave = save  # ReportLab's switch for building without writing the PDF
     doc.build([Bookmark(page.stem, brief.province), *page.flowables], canvasmaker=CompactCanvas)
-    return buffer.getvalue()
+    if len(bodies) != 1:
+        raise RuntimeError(f"{page.stem}: the briefing took {len(bodies)} pages, not one")
+    return buffer.getvalue(), bodies[0]

@@ -382,12 +382,12 @@ def front_matter(provinces: list[Province], numbers: dict[str, int], recorded: d
             PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *parts.charts]
 
 
-def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage], settings: ReportSettings,
+def combined_pdf(provinces: list[Province], page_of: Callable[[int], list[Flowable]], settings: ReportSettings,
                  geometry: PageGeometry = PageGeometry()) -> bytes:
     """The combined report, built once. Where every part will land is worked out first (``simulate`` on
     the front matter; a province takes exactly one page), so the contents can print page numbers; the
-    build checks them, and builds again with the true numbers should a prediction ever miss. Province
-    pages are made by ``page_of`` only when the build reaches them."""
+    build checks them, and builds again with the true numbers should a prediction ever miss. The
+    flowables of each province page are made by ``page_of`` only when the build reaches them."""
     recorded: dict[str, int] = {}
     # simulate() only measures the front matter, so the first build draws the same flowables; the list
     # gives them up to that build, which drops each once drawn
@@ -400,9 +400,7 @@ def combined_pdf(provinces: list[Province], page_of: Callable[[int], BriefPage],
 
     def rest() -> Iterator[list[Flowable]]:
         for index, province in enumerate(provinces):
-            page = page_of(index)
-            yield [Bookmark(province.stem, province.name, level=1, pages=recorded), *page.flowables,
-                   PageBreak()]
+            yield [Bookmark(province.stem, province.name, level=1, pages=recorded), *page_of(index), PageBreak()]
         yield [Bookmark("sources", "三、资料来源", pages=recorded), *appendix(provinces),
                colophon(settings, geometry)]
 
