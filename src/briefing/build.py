@@ -119,12 +119,20 @@ def page_at_size(path: Path, checked: Checked, settings: "ReportSettings", geome
     return lay_out(loaded, settings, geometry, checked.photo, sizes=(checked.body_size,))
 
 
-def write_one(job: _Job, task: _Task, checked: Checked, page: "BriefPage | None" = None) -> Written:
-    from .render import brief_pdf_and_body
+def draw_one(job: _Job, task: _Task, checked: Checked, page: "BriefPage | None" = None) -> "Body":
+    """A checked brief's page drawn: laid out again at its size unless ``page`` is given."""
+    from .render import brief_body
 
     with signals_end_at_once():
         page = page or page_at_size(task.path, checked, job.settings, job.geometry)
-        pdf, body = brief_pdf_and_body(page, job.settings, job.geometry)
+        return brief_body(page, job.settings, job.geometry)
+
+
+def write_one(job: _Job, task: _Task, checked: Checked, body: "Body") -> Written:
+    from .render import brief_pdf_of_body
+
+    with signals_end_at_once():
+        pdf = brief_pdf_of_body(task.path.stem, pickle.loads(checked.brief_pickle), body, job.settings, job.geometry)
     target = job.out_dir / f"{task.path.stem}.pdf"
     write_atomic(target, pdf)
     return Written(task.index, tuple(pdf_stamp(target)), body)
@@ -172,20 +180,23 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
             checked, page = check_one(job, task)
             yield checked
             if task.write and not checked.problems:
-                yield write_one(job, task, checked, page)
+                yield write_one(job, task, checked, draw_one(job, task, checked, page))
         return
-    if len(tasks) < PARALLEL_FROM:  # in this process, but every brief checked first (the pages are kept)
-        pages = [check_one(job, task) for task in tasks]
-        yield from (checked for checked, _ in pages)
-        for task, (checked, page) in zip(tasks, pages):
+    if len(tasks) < PARALLEL_FROM:  # in this process, but every brief checked and drawn first
+        drawn = []
+        for task in tasks:
+            checked, page = check_one(job, task)
+            yield checked
             if task.write and not checked.problems:
-                yield write_one(job, task, checked, page)
+                drawn.append((task, checked, draw_one(job, task, checked, page)))
+        for task, checked, body in drawn:
+            yield write_one(job, task, checked, body)
         return
     from multiprocessing.connection import wait
 
     from . import fonts
     from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
-    from .render import brief_pdf_and_body  # noqa: F401
+    from .render import brief_pdf_of_body  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
     context = _context()
@@ -233,17 +244,17 @@ def _stop(processes: list) -> None:
 
 
 def _work(job: _Job, share: list[_Task], send) -> None:
-    """A worker process: check and fit its share of the briefs, then write their PDFs."""
+    """A worker process: check, fit and draw its share of the briefs, then write their PDFs."""
     _worker_started()
     try:
         to_write = []
         for task in share:
-            checked, _ = check_one(job, task)  # the page is laid out again when written: memory stays flat
+            checked, page = check_one(job, task)
             send.send(checked)
-            if task.write and not checked.problems:
-                to_write.append((task, checked))
-        for task, checked in to_write:
-            send.send(write_one(job, task, checked))
+            if task.write and not checked.problems:  # kept drawn and compressed (a few KB), not laid out
+                to_write.append((task, checked, draw_one(job, task, checked, page)))
+        for task, checked, body in to_write:
+            send.send(write_one(job, task, checked, body))
     finally:
         send.close()
 
@@ -408,6 +419,7 @@ def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked]
     ``pages_made.value`` counts the province pages made (shared with the parent when in another process)."""
     from .render import ReusedBody, brief_body
     from .report import Province, combined_pdf
+
 
     def page_of(index: int) -> "list[Flowable]":
         body = body_of(index) or brief_body(page_at_size(briefs[index], checked[index], settings, geometry),

@@ -17,8 +17,10 @@ from collections import Counter
 from struct import pack, pack_into
 
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFDocument, PDFName, PDFStream, PDFZCompress
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFDocument, PDFName
 from reportlab.pdfbase.ttfonts import TTFontFace, TTFontMaker
+
+from .flate import flate_stream
 
 _BFCHAR_BLOCK = 100  # the most entries a CMap's beginbfchar block may hold
 
@@ -62,7 +64,7 @@ class CIDFace:
         widths = " ".join(f"{cid} [{fp_str(face.charWidths[code])}]" for cid, code in zip(cids, codes)
                           if face.charWidths[code] != self.default_width)
 
-        font_stream = PDFStream(PDFDictionary({"Length1": len(font_file)}), font_file, [PDFZCompress])
+        font_stream = flate_stream(font_file, {"Length1": len(font_file)})
         descriptor = PDFDictionary({
             "Type": "/FontDescriptor", "FontName": PDFName(base_name), "Flags": 4,  # symbolic
             "FontBBox": PDFArray(face.bbox), "ItalicAngle": face.italicAngle, "Ascent": face.ascent,
@@ -72,8 +74,8 @@ class CIDFace:
             "Type": "/Font", "Subtype": "/CIDFontType2", "BaseFont": PDFName(base_name),
             "CIDSystemInfo": "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>",
             "FontDescriptor": doc.Reference(descriptor), "DW": self.default_width, "W": f"[{widths}]",
-            "CIDToGIDMap": doc.Reference(PDFStream(PDFDictionary(), bytes(cid_to_gid), [PDFZCompress]))})
-        to_unicode = PDFStream(PDFDictionary(), _to_unicode_cmap(zip(cids, codes)), [PDFZCompress])
+            "CIDToGIDMap": doc.Reference(flate_stream(bytes(cid_to_gid)))})
+        to_unicode = flate_stream(_to_unicode_cmap(zip(cids, codes)))
         return PDFDictionary({
             "Type": "/Font", "Subtype": "/Type0", "BaseFont": PDFName(base_name), "Encoding": "/Identity-H",
             "DescendantFonts": PDFArray([doc.Reference(cid_font)]), "ToUnicode": doc.Reference(to_unicode)})

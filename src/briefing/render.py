@@ -3,20 +3,20 @@ from __future__ import annotations
 
 import copy
 import io
-import zlib
 from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color, toColor
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFImageXObject, PDFName, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFImageXObject
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from . import cidfont, fonts
+from .flate import deflate, flate_stream
 from .cidfont import draw_string
 from .layout import INK, BriefPage, PageGeometry
-from .model import ReportSettings
+from .model import Brief, ReportSettings
 
 # ReportLab wraps page streams and images in ASCII85 by default: a quarter larger, and slow to encode
 rl_config.useA85 = 0
@@ -60,10 +60,6 @@ def _unregistered(image: PDFImageXObject) -> PDFImageXObject:
     return image
 
 
-def _flate(data: bytes) -> PDFStream:
-    return PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}), data)
-
-
 class CompactCanvas(Canvas):
     """A canvas that compresses each page's content stream as soon as the page ends.
 
@@ -79,9 +75,9 @@ class CompactCanvas(Canvas):
         super().showPage()
         page = self._doc.Pages.pages[-1]
         if page.compression and isinstance(page.stream, str) and not rl_config.useA85:
-            streams = [_flate(zlib.compress(page.stream.encode("utf8")))]
+            streams = [flate_stream(page.stream.encode("utf8"))]
             if self.body is not None:
-                streams.append(_flate(self.body))
+                streams.append(flate_stream(self.body, compressed=True))
                 self.body = None
             page.Contents = streams[0] if len(streams) == 1 else PDFArray(streams)
             page.stream = None
@@ -178,7 +174,7 @@ def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSetting
             return
         drawn = canvas._code[body_start[0]:]
         del canvas._code[body_start[0]:]
-        canvas.body = zlib.compress(("\n".join(drawn) + "\n").encode("utf8"))
+        canvas.body = deflate(("\n".join(drawn) + "\n").encode("utf8"))
         images = tuple((name, _unregistered(canvas._doc.idToObject[canvas._doc.getXObjectName(name)]))
                        for name in dict.fromkeys(canvas._formsinuse))
         bodies.append(Body(canvas.body, cidfont.take_characters(canvas._doc), images))
@@ -193,31 +189,30 @@ def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSetting
         enforceColorSpace=to_gray if geometry.grayscale else None)
 
 
-def brief_pdf(page: BriefPage, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> bytes:
-    """The one-page PDF of a briefing."""
-    return brief_pdf_and_body(page, settings, geometry)[0]
-
-
-def brief_pdf_and_body(page: BriefPage, settings: ReportSettings,
-                       geometry: PageGeometry = PageGeometry()) -> tuple[bytes, Body]:
-    """The one-page PDF of a briefing, and its page's body for the combined report."""
-    return _draw_brief(page, settings, geometry, save=True)
-
-
 def brief_body(page: BriefPage, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> Body:
-    """A briefing page's body, drawn as for its PDF (byte for byte), without making the PDF."""
-    return _draw_brief(page, settings, geometry, save=False)[1]
-
-
-def _draw_brief(page: BriefPage, settings: ReportSettings, geometry: PageGeometry, save: bool) -> tuple[bytes, Body]:
-    buffer = io.BytesIO()
-    brief = page.brief
+    """A briefing page drawn (without its page number and watermark), ready for its PDF and the combined
+    report."""
     bodies: list[Body] = []
-    doc = document(buffer, geometry, settings, title=f"{settings.name}：{brief.title}",
-                    subject=f"{brief.province}对口支援{'、'.join(brief.regions)}（{brief.period}）",
-                    keywords=[settings.name, brief.province, *brief.regions], numbered_from=1, bodies=bodies)
-    doc._doSave = save  # ReportLab's switch for building without writing the PDF
-    doc.build([Bookmark(page.stem, brief.province), *page.flowables], canvasmaker=CompactCanvas)
+    doc = document(io.BytesIO(), geometry, settings, title="", subject="", keywords=[], numbered_from=1,
+                   bodies=bodies)
+    doc._doSave = 0  # ReportLab's switch for building without writing a PDF
+    doc.build(list(page.flowables), canvasmaker=CompactCanvas)
     if len(bodies) != 1:
         raise RuntimeError(f"{page.stem}: the briefing took {len(bodies)} pages, not one")
-    return buffer.getvalue(), bodies[0]
+    return bodies[0]
+
+
+def brief_pdf_of_body(stem: str, brief: Brief, body: Body, settings: ReportSettings,
+                      geometry: PageGeometry = PageGeometry()) -> bytes:
+    """The one-page PDF of a briefing whose page is drawn (``brief_body``)."""
+    buffer = io.BytesIO()
+    doc = document(buffer, geometry, settings, title=f"{settings.name}：{brief.title}",
+                    subject=f"{brief.province}对口支援{'、'.join(brief.regions)}（{brief.period}）",
+                    keywords=[settings.name, brief.province, *brief.regions], numbered_from=1)
+    doc.build([Bookmark(stem, brief.province), ReusedBody(body)], canvasmaker=CompactCanvas)
+    return buffer.getvalue()
+
+
+def brief_pdf(page: BriefPage, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> bytes:
+    """The one-page PDF of a briefing."""
+    return brief_pdf_of_body(page.stem, page.brief, brief_body(page, settings, geometry), settings, geometry)
