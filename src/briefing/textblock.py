@@ -17,6 +17,7 @@ from itertools import accumulate, repeat
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
@@ -201,8 +202,10 @@ class TextBlock(Flowable):
     # ---- drawing ---------------------------------------------------------------------------------
     def draw(self) -> None:
         st = self.style
-        text = self.canv.beginText()
-        doc, faces = self.canv._doc, fonts.register().cid
+        canvas = self.canv
+        doc, faces = canvas._doc, fonts.register().cid
+        colors = canvas.beginText()  # ReportLab writes the colour operators (grey printing converts them)
+        code = ["BT"]
         state: tuple | None = None
         spacing = 0.0
         links: list[tuple[str, tuple[float, float, float, float]]] = []
@@ -219,9 +222,9 @@ class TextBlock(Flowable):
             elif st.alignment == TA_JUSTIFY and not line.ends_paragraph and characters > 1 and slack > 0:
                 wanted_spacing = slack / (characters - 1)
             baseline = self.height - st.fontSize - number * st.leading
-            text.setTextOrigin(left, baseline)
+            code.append(f"1 0 0 1 {fp_str(left, baseline)} Tm")
             if wanted_spacing != spacing:
-                text.setCharSpace(wanted_spacing)
+                code.append(f"{fp_str(wanted_spacing)} Tc")
                 spacing = wanted_spacing
             cursor, position = left, line.start
             for run_index, piece in self._segments(line):
@@ -230,22 +233,25 @@ class TextBlock(Flowable):
                 wanted = (font, size, run.color or st.textColor, run.rise)
                 if wanted != state:
                     if state is None or wanted[:2] != state[:2]:
-                        text._code.append(cidfont.select(doc, faces, font, size))
+                        code.append(cidfont.select(doc, faces, font, size))
                     if state is None or wanted[2] != state[2]:
-                        text.setFillColor(wanted[2])
+                        colors._code = []
+                        colors.setFillColor(wanted[2])
+                        code += colors._code
                     if state is None or wanted[3] != state[3]:
-                        text.setRise(run.rise)
+                        code.append(f"{fp_str(run.rise)} Ts")
                     state = wanted
-                text._code.append(cidfont.show(doc, faces, font, piece))
+                code.append(cidfont.show(doc, faces, font, piece))
                 advance = self._prefix[position + len(piece)] - self._prefix[position] + spacing * len(piece)
                 if run.link:
                     links.append((run.link, (cursor, baseline - size * 0.25, cursor + advance, baseline + size * 0.9)))
                 cursor += advance
                 position += len(piece)
         if self.lines:
-            self.canv.drawText(text)
+            code.append("ET")
+            canvas._code.append(" ".join(code))
         for name, rect in links:
-            self.canv.linkRect("", name, rect, relative=1, thickness=0)
+            canvas.linkRect("", name, rect, relative=1, thickness=0)
 
     def _segments(self, line: Line) -> list[tuple[int, str]]:
         """The line cut where its runs change: (run index, text)."""
