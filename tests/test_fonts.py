@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from fontTools.ttLib import TTFont as FontToolsFont
 
 from briefing import fonts
@@ -33,3 +35,38 @@ def test_every_seed_hanzi_is_covered() -> None:
     hanzi = "".join(ch for ch in set(seeds) if "\u4e00" <= ch <= "\u9fff")
     for face in fonts.FACE_FILES:
         assert faces.missing(face, hanzi) == [], face
+
+
+FACE_ATTRIBUTES = ("charToGlyph", "glyphToChar", "charWidths", "defaultWidth", "hmetrics", "glyphPos", "name",
+                   "bbox", "ascent", "descent", "capHeight", "italicAngle", "stemV", "flags", "numGlyphs",
+                   "unitsPerEm")
+
+
+@pytest.mark.parametrize("filename", sorted(fonts.FACE_FILES.values()))
+def test_fast_loading_reads_what_reportlab_reads(filename: str) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from briefing.ttfload import load_font
+
+    path = str(ROOT / "fonts" / filename)
+    theirs, ours = TTFont("probe", path), load_font("probe", path)
+    for attribute in FACE_ATTRIBUTES:
+        mine, expected = getattr(ours.face, attribute), getattr(theirs.face, attribute)
+        assert mine == expected and type(mine) is type(expected), attribute
+    assert set(vars(ours)) == set(vars(theirs)) and ours.shapable == theirs.shapable
+
+
+def test_fast_loading_reads_format_4_character_maps(tmp_path) -> None:
+    """Our faces use a format 12 map; a face with only format 4 (BMP) subtables must read the same."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from briefing.ttfload import load_font
+
+    font = FontToolsFont(ROOT / "fonts" / fonts.FACE_FILES[fonts.SERIF])
+    font["cmap"].tables = [table for table in font["cmap"].tables if table.format == 4]
+    path = tmp_path / "format4.ttf"
+    font.save(path)
+    theirs, ours = TTFont("probe", str(path)), load_font("probe", str(path))
+    assert len(ours.face.charToGlyph) > 9000
+    for attribute in FACE_ATTRIBUTES:
+        assert getattr(ours.face, attribute) == getattr(theirs.face, attribute), attribute

@@ -13,6 +13,7 @@ through it, and nothing is: every text drawn goes through ``select`` and ``show`
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import Counter
 from struct import pack, pack_into
 
@@ -31,17 +32,23 @@ class CIDFace:
     def __init__(self, name: str, face: TTFontFace):
         self.name = name  # the registered font name; also the resource name in every page's /Font
         self.face = face
-        codes = sorted(face.charToGlyph)
-        self.cid_of = {code: cid for cid, code in enumerate(codes, 1)}
-        self.hex_of = {code: f"{cid:04X}" for code, cid in self.cid_of.items()}  # a str.translate table
+        self.codes = sorted(face.charToGlyph)
+        self.hex_of = _HexCIDs(self)  # a str.translate table, filled as characters are met
         self.default_width = Counter(face.charWidths.values()).most_common(1)[0][0]
         self._glyf = face.get_table_pos("glyf")[0]
+
+    def cid(self, code: int) -> int:
+        """The CID of a code point the face has (its place in the sorted character map, from 1)."""
+        at = bisect_left(self.codes, code)
+        if at == len(self.codes) or self.codes[at] != code:
+            raise KeyError(code)
+        return at + 1
 
     def encode(self, text: str) -> str:
         """``text`` as a PDF hex string of 2-byte CIDs."""
         encoded = text.translate(self.hex_of)
         if len(encoded) != 4 * len(text):  # str.translate keeps a character it has no entry for
-            missing = sorted({ch for ch in text if ord(ch) not in self.hex_of})
+            missing = sorted({ch for ch in text if ord(ch) not in self.face.charToGlyph})
             raise ValueError(f"{self.name} has no glyph for {''.join(missing)!r}")
         return f"<{encoded}>"
 
@@ -57,7 +64,7 @@ class CIDFace:
         tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(font_file).digest()[:6])
         base_name = f"{tag}+{face.name.decode('latin-1')}"
 
-        cids = [self.cid_of[code] for code in codes]
+        cids = list(map(self.cid, codes))
         cid_to_gid = bytearray(2 * (max(cids, default=0) + 1))
         for cid, code in zip(cids, codes):
             pack_into(">H", cid_to_gid, 2 * cid, new_glyph[glyph_of[code]])
@@ -109,6 +116,19 @@ class CIDFace:
         maker.add("loca", pack(f">{count + 1}L", *offsets))
         maker.add("head", _with_ushort(face.get_table("head"), 50, 1))  # long loca offsets
         return maker.makeStream()
+
+
+class _HexCIDs(dict):
+    """Code point → its CID as 4 hex digits, made the first time the character is met (making all
+    9,000 at start-up would cost every run)."""
+
+    def __init__(self, face: CIDFace):
+        super().__init__()
+        self.face = face
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = f"{self.face.cid(code):04X}"  # KeyError for a character the face lacks
+        return value
 
 
 def _with_ushort(table: bytes, offset: int, value: int) -> bytes:

@@ -48,9 +48,9 @@ class Faces:
 def register() -> Faces:
     """Register every face with ReportLab (once per process) and return their coverage."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     from .cidfont import CIDFace
+    from .ttfload import load_font
 
     folder = fonts_dir()
     coverage, cid = {}, {}
@@ -58,7 +58,7 @@ def register() -> Faces:
         path = folder / filename
         if not path.is_file():
             raise FileNotFoundError(f"font {path} is missing; the fonts ship in the repository's fonts/ folder")
-        font = TTFont(name, str(path))
+        font = load_font(name, str(path))
         pdfmetrics.registerFont(font)
         coverage[name] = frozenset(font.face.charToGlyph)
         cid[name] = CIDFace(name, font.face)
