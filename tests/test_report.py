@@ -120,3 +120,26 @@ def test_a_missed_prediction_is_corrected(project: Path, monkeypatch) -> None:
     contents = page_texts(project / "out" / "combined.pdf")[1]
     assert [int(line.split()[-1]) for line in contents.splitlines() if line.strip()[-1:].isdigit()] == \
         [3, 4, 5, 5, 6, 7, 8]
+
+
+def _contents(page: pikepdf.Page) -> list[bytes]:
+    contents = page.obj.Contents
+    return [stream.read_bytes() for stream in (contents if isinstance(contents, pikepdf.Array) else [contents])]
+
+
+def test_province_pages_are_their_briefings_pages(built: Path) -> None:
+    """Each province page carries its briefing's drawn page as it is (the same content stream and image
+    bytes), with only its own page number drawn before it."""
+    first = 4  # cover, contents, overview, charts
+    with pikepdf.open(built / "combined.pdf") as combined:
+        for offset, stem in enumerate(STEMS):
+            page = combined.pages[first + offset]
+            with pikepdf.open(built / f"{stem}.pdf") as alone:
+                (own,) = alone.pages
+                number_stream, body = _contents(page)
+                own_number_stream, own_body = _contents(own)
+                assert body == own_body and len(body) > 2000, stem
+                assert number_stream != own_number_stream
+                images = {bytes(x.read_raw_bytes()) for _, x in page.Resources.get("/XObject", {}).items()}
+                own_images = {bytes(x.read_raw_bytes()) for _, x in own.Resources.get("/XObject", {}).items()}
+                assert images == own_images, stem
