@@ -118,3 +118,31 @@ def test_progress_counts_checking_writing_and_the_combined_pages(project: Path, 
     # one brief checked and written, the others loaded again for the combined report, which is made again
     assert {total for _, total in calls} == {2 + (len(briefs) - 1) + len(briefs)}
     assert calls[-1][0] == calls[-1][1]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_brief_too_long_for_its_page_is_found_after_the_combined_report_started(project: Path, jobs: int) -> None:
+    """Briefs are checked first and fitted later (the combined report starts in between): one that
+    proves good but cannot fit its page still stops the combined report and keeps the old one."""
+    briefs = many(project)
+    run(project, "out", jobs=2)
+    before = pdfs(project / "out")
+    long = project / "briefs" / "anhui-2.yaml"
+    text = long.read_text(encoding="utf-8")
+    assert '。"\n        source:' in text
+    long.write_text(text.replace('。"\n        source:', '。' + "援疆工作持续推进，成效显著。" * 8 + '"\n        source:'),
+                    encoding="utf-8")
+    good = project / "briefs" / "anhui-0.yaml"
+    good.write_text(good.read_text(encoding="utf-8").replace("皮山", "皮山县", 1), encoding="utf-8")
+    result = build(briefs, project / "out", project / "briefs" / "report.yaml", project / "seeds", jobs=jobs)
+    (error,) = result.errors
+    assert str(error).startswith(f"{long}: does not fit on one page")
+    assert [p.name for p in result.written] == ["anhui-0.pdf"]
+    assert result.combined_skipped and "combined.pdf" in result.combined_skipped
+    after = pdfs(project / "out")
+    assert after["combined.pdf"] == before["combined.pdf"] and after["anhui-2.pdf"] == before["anhui-2.pdf"]
+    assert not list((project / "out").glob(".*.tmp"))
+    long.write_text(text, encoding="utf-8")
+    fixed = run(project, "out", jobs=jobs)
+    assert "combined.pdf" in [p.name for p in fixed.written]
+    assert pdfs(project / "out")["anhui-2.pdf"] == before["anhui-2.pdf"]

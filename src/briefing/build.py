@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from .geometry import PageGeometry
     from .layout import BriefPage
-    from .model import ReportSettings
+    from .model import LoadedBrief, ReportSettings
     from .render import Body
 
 COMBINED = "combined.pdf"
@@ -47,8 +47,10 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class Checked:
-    """One brief loaded, proven and fitted: all the combined report needs of it (picklable, so worker
-    processes can send it back). ``problems`` instead of the rest when the brief is bad."""
+    """One brief loaded and proven: all the combined report needs of it (picklable, so worker processes
+    can send it back). ``problems`` instead of the rest when the brief is bad; a brief found not to fit
+    its page when written comes back a second time, with that problem. ``body_size`` is known only for
+    a brief not written again (from the manifest)."""
 
     index: int
     stem: str
@@ -61,11 +63,12 @@ class Checked:
 
 @dataclass(frozen=True)
 class Written:
-    """A brief's PDF was written (``pdf`` is its pdf_stamp); ``body`` is its drawn page, for the combined
-    report."""
+    """A brief's PDF was written (``pdf`` is its pdf_stamp) at ``body_size``; ``body`` is its drawn page,
+    for the combined report."""
 
     index: int
     pdf: tuple[int, ...]
+    body_size: float
     body: "Body"
 
 
@@ -90,52 +93,53 @@ class _Job:
     geometry: "PageGeometry"
 
 
-def check_one(job: _Job, task: _Task) -> "tuple[Checked, BriefPage | None]":
-    """Load and prove one brief, and find its body size when it is to be written."""
+def check_one(job: _Job, task: _Task) -> Checked:
+    """Load and prove one brief (and prepare its photo)."""
     from .check import load_checked
-    from .layout import lay_out
 
     try:
         with signals_end_at_once():
             loaded, photo = load_checked(task.path, job.seeds_dir, job.geometry)
-            page = lay_out(loaded, job.settings, job.geometry, photo) if task.write else None
     except BriefError as error:
-        return Checked(task.index, task.path.stem, error.problems), None
+        return Checked(task.index, task.path.stem, error.problems)
     deps = [os.fspath((job.seeds_dir / s.file).resolve()) for s in loaded.brief.sources]
     if photo:
         deps.append(os.fspath(photo.source))
-    body_size = page.body_size if page else task.body_size
     brief_pickle = pickle.dumps(loaded.brief, protocol=pickle.HIGHEST_PROTOCOL)
-    return Checked(task.index, task.path.stem, [], tuple(deps), body_size, brief_pickle, photo), page
+    return Checked(task.index, task.path.stem, [], tuple(deps), task.body_size, brief_pickle, photo)
+
+
+def _loaded(path: Path, checked: Checked) -> "LoadedBrief":
+    """A checked brief, as layout takes it (from its pickle: the YAML is not read again)."""
+    from .model import LoadedBrief
+    from .yamldoc import YamlDoc
+
+    return LoadedBrief(path.stem, path, YamlDoc(display_path(path), None, {}), pickle.loads(checked.brief_pickle))
 
 
 def page_at_size(path: Path, checked: Checked, settings: "ReportSettings", geometry: "PageGeometry") -> "BriefPage":
     """A checked brief's page at the body size already chosen for it (one layout, no search)."""
     from .layout import lay_out
-    from .model import LoadedBrief
-    from .yamldoc import YamlDoc
 
-    loaded = LoadedBrief(path.stem, path, YamlDoc(display_path(path), None, {}), pickle.loads(checked.brief_pickle))
-    return lay_out(loaded, settings, geometry, checked.photo, sizes=(checked.body_size,))
+    return lay_out(_loaded(path, checked), settings, geometry, checked.photo, sizes=(checked.body_size,))
 
 
-def draw_one(job: _Job, task: _Task, checked: Checked, page: "BriefPage | None" = None) -> "Body":
-    """A checked brief's page drawn: laid out again at its size unless ``page`` is given."""
-    from .render import brief_body
+def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Checked":
+    """Fit a checked brief to its page, draw it and write its PDF; a brief that does not fit comes back
+    as a Checked with the problem."""
+    from .layout import lay_out
+    from .render import brief_body, brief_pdf_of_body
 
-    with signals_end_at_once():
-        page = page or page_at_size(task.path, checked, job.settings, job.geometry)
-        return brief_body(page, job.settings, job.geometry)
-
-
-def write_one(job: _Job, task: _Task, checked: Checked, body: "Body") -> Written:
-    from .render import brief_pdf_of_body
-
-    with signals_end_at_once():
-        pdf = brief_pdf_of_body(task.path.stem, pickle.loads(checked.brief_pickle), body, job.settings, job.geometry)
+    try:
+        with signals_end_at_once():
+            page = lay_out(_loaded(task.path, checked), job.settings, job.geometry, checked.photo)
+            body = brief_body(page, job.settings, job.geometry)
+            pdf = brief_pdf_of_body(task.path.stem, page.brief, body, job.settings, job.geometry)
+    except BriefError as error:
+        return Checked(task.index, task.path.stem, error.problems)
     target = job.out_dir / f"{task.path.stem}.pdf"
     write_atomic(target, pdf)
-    return Written(task.index, tuple(pdf_stamp(target)), body)
+    return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body)
 
 
 @contextmanager
@@ -177,25 +181,23 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
     """
     if jobs <= 1:
         for task in tasks:
-            checked, page = check_one(job, task)
+            checked = check_one(job, task)
             yield checked
             if task.write and not checked.problems:
-                yield write_one(job, task, checked, draw_one(job, task, checked, page))
+                yield write_one(job, task, checked)
         return
-    if len(tasks) < PARALLEL_FROM:  # in this process, but every brief checked and drawn first
-        drawn = []
-        for task in tasks:
-            checked, page = check_one(job, task)
-            yield checked
+    if len(tasks) < PARALLEL_FROM:  # in this process, but every brief checked first
+        checked_all = [check_one(job, task) for task in tasks]
+        yield from checked_all
+        for task, checked in zip(tasks, checked_all):
             if task.write and not checked.problems:
-                drawn.append((task, checked, draw_one(job, task, checked, page)))
-        for task, checked, body in drawn:
-            yield write_one(job, task, checked, body)
+                yield write_one(job, task, checked)
         return
     from multiprocessing.connection import wait
 
     from . import fonts
     from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
+    from .layout import lay_out  # noqa: F401
     from .render import brief_pdf_of_body  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
@@ -244,17 +246,18 @@ def _stop(processes: list) -> None:
 
 
 def _work(job: _Job, share: list[_Task], send) -> None:
-    """A worker process: check, fit and draw its share of the briefs, then write their PDFs."""
+    """A worker process: check its share of the briefs, then fit, draw and write them (so every brief
+    is checked, and the combined report can start, as early as can be)."""
     _worker_started()
     try:
         to_write = []
         for task in share:
-            checked, page = check_one(job, task)
+            checked = check_one(job, task)
             send.send(checked)
-            if task.write and not checked.problems:  # kept drawn and compressed (a few KB), not laid out
-                to_write.append((task, checked, draw_one(job, task, checked, page)))
-        for task, checked, body in to_write:
-            send.send(write_one(job, task, checked, body))
+            if task.write and not checked.problems:
+                to_write.append((task, checked))
+        for task, checked in to_write:
+            send.send(write_one(job, task, checked))
     finally:
         send.close()
 
@@ -347,12 +350,18 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 if combined:
                     bodies.add(message.index, message.body)
                 item = checked[message.index]
-                entry = _entry(item, brief_digests[item.stem], digests, list(message.pdf))
+                entry = _entry(item, brief_digests[item.stem], digests, message.body_size, list(message.pdf))
                 manifest.briefs[item.stem] = entry
                 pdf = out_dir / f"{item.stem}.pdf"
                 result.written.append(pdf)
                 log(f"wrote {display_path(pdf)} (body {entry.body_size:g} pt)")
                 units.add(1)
+                continue
+            if message.index in checked:  # checked, but it does not fit its page: nothing is written
+                result.errors.append(BriefError(message.problems))
+                units.add(1)
+                if combined_process:  # it would wait for this page for ever
+                    _stop([combined_process])
                 continue
             checked[message.index] = message
             units.add(2 if message.problems and briefs[message.index].stem not in manifest.briefs else 1)
@@ -360,7 +369,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 result.errors.append(BriefError(message.problems))
             if combined and len(checked) == len(tasks) and not result.errors:
                 combined_inputs = combined_digest(settings_digest, environment, [
-                    (p.stem, _entry(checked[i], brief_digests[p.stem], digests)) for i, p in enumerate(briefs)])
+                    (p.stem, _entry(checked[i], brief_digests[p.stem], digests, 0.0)) for i, p in enumerate(briefs)])
                 if _kept_combined(target, combined_inputs, old, manifest, result):
                     combined = False
                     units.add(len(briefs))
@@ -406,9 +415,9 @@ def _kept_combined(target: Path, inputs: str, old: Manifest, manifest: Manifest,
     return True
 
 
-def _entry(checked: Checked, brief_digest: str, digests: DigestCache, pdf: list[int] | None = None) -> Entry:
-    return Entry(brief_digest, {dep: digests.of(Path(dep)) or "" for dep in checked.deps}, checked.body_size,
-                 pdf or [])
+def _entry(checked: Checked, brief_digest: str, digests: DigestCache, body_size: float,
+           pdf: list[int] | None = None) -> Entry:
+    return Entry(brief_digest, {dep: digests.of(Path(dep)) or "" for dep in checked.deps}, body_size, pdf or [])
 
 
 def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked], settings: "ReportSettings",

@@ -98,7 +98,9 @@ class DigestCache:
 
 
 def combined_digest(settings: str, environment: str, entries: list[tuple[str, Entry]]) -> str:
+    """Every input of the combined report (a brief's body size follows from these, so is left out: it is
+    known only once the brief is laid out, after the report has been started)."""
     digest = hashlib.sha256(f"{settings}/{environment}".encode())
     for stem, entry in entries:
-        digest.update(f"{stem}/{entry.brief}/{sorted(entry.deps.items())}/{entry.body_size}".encode())
+        digest.update(f"{stem}/{entry.brief}/{sorted(entry.deps.items())}".encode())
     return digest.hexdigest()
