@@ -6,6 +6,7 @@ neither ReportLab nor pydantic, so a no-op build is fast.
 """
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -201,6 +202,7 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
     from .render import brief_pdf_of_body  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
+    gc.freeze()  # the collector in a worker would otherwise write to (and so copy) every page of ours
     context = _context()
     # each worker takes every jobs-th brief and sends back its results through its own pipe; no shared
     # queue, so a worker killed mid-write can never leave a lock held (multiprocessing.Pool's
@@ -539,6 +541,7 @@ class _Progress:
 def _start(function: Callable[..., None], *args: Any):
     """``function(*args)`` in a new process (forked: nothing is copied), ended with us as a worker is."""
     process = _context().Process(target=_in_child, args=(function, *args), daemon=True)
+    gc.freeze()  # as for the workers: the child's collector leaves our pages shared
     process.start()
     return process
 
