@@ -56,6 +56,7 @@ CITIES = {"北京", "天津", "上海", "深圳"}  # 市, not 省
 DEFAULT_SIZES = (3, 100, 1000)
 DEFAULT_RUNS = {3: 5, 100: 3, 1000: 1}
 REFERENCE_RUNS = 5
+PAIRS = 9  # seed build and floor, alternating
 
 # Targets (see benchmarks/README.md).
 TARGET_SEED_RATIO = 1.5          # seed build cold ≤ 1.5 × (import reportlab.platypus + font loading)
@@ -387,6 +388,45 @@ def bench_references(runs: int, cwd: Path) -> list[Reference]:
     return results
 
 
+@dataclass
+class Paired:
+    """The seed build and the floor run alternately, so each pair sees the same machine (its speed drifts
+    by a fifth or more over minutes; a ratio of medians taken minutes apart carries that drift)."""
+
+    seed: list[Run]
+    floor: list[Run]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(s.wall / f.wall for s, f in zip(self.seed, self.floor))
+
+    @property
+    def seed_wall(self) -> float:
+        return statistics.median(run.wall for run in self.seed)
+
+    @property
+    def floor_wall(self) -> float:
+        return statistics.median(run.wall for run in self.floor)
+
+
+def bench_paired(cmd: list[str], project: Path, pairs: int, tmp: Path) -> Paired:
+    work = make_project(project, 3, tmp / "paired")
+    out_dir = work / "out"
+    build = [*cmd, "build", "--briefs", str(work / "briefs"), "--out", str(out_dir)]
+    floor = [sys.executable, "-c", REFERENCES[-1][1]]
+    check(run_child(build, work), "paired warm-up build")
+    result = Paired([], [])
+    for index in range(pairs):
+        result.floor.append(run_child(floor, work))
+        check(result.floor[-1], "floor")
+        shutil.rmtree(out_dir, ignore_errors=True)
+        result.seed.append(run_child(build, work))
+        check(result.seed[-1], "paired seed build")
+        print(f"  pair {index + 1}/{pairs}: floor {result.floor[-1].wall:.3f} s, seed build cold "
+              f"{result.seed[-1].wall:.3f} s", flush=True)
+    return result
+
+
 # --------------------------------------------------------------------------------------------------
 # Report
 
@@ -422,14 +462,19 @@ def _find(results: list[Result], n: int, mode: str) -> Result | None:
     return next((r for r in results if r.n == n and r.mode == mode), None)
 
 
-def targets_table(results: list[Result], refs: list[Reference], sizes: list[int]) -> str:
+def targets_table(results: list[Result], refs: list[Reference], sizes: list[int], paired: Paired | None = None) -> str:
     def verdict(ok: bool) -> str:
         return "**met**" if ok else "**not met**"
 
     rows = []
     floor = refs[-1].wall
     seed = _find(results, 3, "cold")
-    if seed:
+    if paired:
+        rows.append(("seed build (N=3) cold ≤ 1.5 × floor (import reportlab.platypus + font loading), "
+                     f"{len(paired.seed)} alternating pairs",
+                     f"median of the pairs' ratios {paired.ratio:.2f} (medians {paired.seed_wall:.2f} s and "
+                     f"{paired.floor_wall:.2f} s)", verdict(paired.ratio <= TARGET_SEED_RATIO)))
+    elif seed:
         ratio = seed.wall / floor
         rows.append(("seed build (N=3) cold ≤ 1.5 × floor (import reportlab.platypus + font loading)",
                      f"{seed.wall:.2f} s = {ratio:.2f} × {floor:.2f} s", verdict(ratio <= TARGET_SEED_RATIO)))
@@ -502,7 +547,7 @@ def machine_description(project: Path, rev: str | None) -> list[str]:
 
 
 def report(results: list[Result], refs: list[Reference], sizes: list[int], options: set[str], cmd: list[str],
-           machine: list[str], command_line: str) -> str:
+           machine: list[str], command_line: str, paired: Paired | None = None) -> str:
     found = ", ".join(sorted(options)) or "neither --jobs nor --force"
     return "\n".join([
         "# Benchmark results",
@@ -537,7 +582,7 @@ def report(results: list[Result], refs: list[Reference], sizes: list[int], optio
         "",
         "## Targets",
         "",
-        targets_table(results, refs, sizes),
+        targets_table(results, refs, sizes, paired),
         "",
     ])
 
@@ -673,6 +718,10 @@ def main() -> None:
         print(f"briefing command: {shlex.join(cmd)}; build options found: {sorted(options) or 'none'}")
         print("reference commands:", flush=True)
         refs = bench_references(REFERENCE_RUNS, tmp)
+        paired = None
+        if 3 in sizes:
+            print(f"seed build and floor, alternating ({PAIRS} pairs):", flush=True)
+            paired = bench_paired(cmd, project, 1 if args.quick else PAIRS, tmp)
         results: list[Result] = []
         for n in sizes:
             runs = runs_override or DEFAULT_RUNS.get(n) or (5 if n <= 10 else 3 if n <= 200 else 1)
@@ -681,7 +730,7 @@ def main() -> None:
         command_line = shlex.join(["python", str(Path(sys.argv[0]).resolve().relative_to(ROOT))
                                    if Path(sys.argv[0]).resolve().is_relative_to(ROOT) else sys.argv[0],
                                    *sys.argv[1:]])
-        text = report(results, refs, sizes, options, cmd, machine, command_line)
+        text = report(results, refs, sizes, options, cmd, machine, command_line, paired)
         print()
         print(text)
         if args.write:
