@@ -389,24 +389,21 @@ def bench_references(runs: int, cwd: Path) -> list[Reference]:
 
 
 @dataclass
+class Runs(_Medians):
+    runs: list[Run]
+
+
+@dataclass
 class Paired:
     """The seed build and the floor run alternately, so each pair sees the same machine (its speed drifts
     by a fifth or more over minutes; a ratio of medians taken minutes apart carries that drift)."""
 
-    seed: list[Run]
-    floor: list[Run]
+    seed: Runs
+    floor: Runs
 
     @property
     def ratio(self) -> float:
-        return statistics.median(s.wall / f.wall for s, f in zip(self.seed, self.floor))
-
-    @property
-    def seed_wall(self) -> float:
-        return statistics.median(run.wall for run in self.seed)
-
-    @property
-    def floor_wall(self) -> float:
-        return statistics.median(run.wall for run in self.floor)
+        return statistics.median(s.wall / f.wall for s, f in zip(self.seed.runs, self.floor.runs))
 
 
 def bench_paired(cmd: list[str], project: Path, pairs: int, tmp: Path) -> Paired:
@@ -415,15 +412,15 @@ def bench_paired(cmd: list[str], project: Path, pairs: int, tmp: Path) -> Paired
     build = [*cmd, "build", "--briefs", str(work / "briefs"), "--out", str(out_dir)]
     floor = [sys.executable, "-c", REFERENCES[-1][1]]
     check(run_child(build, work), "paired warm-up build")
-    result = Paired([], [])
+    result = Paired(Runs([]), Runs([]))
     for index in range(pairs):
-        result.floor.append(run_child(floor, work))
-        check(result.floor[-1], "floor")
+        result.floor.runs.append(run_child(floor, work))
+        check(result.floor.runs[-1], "floor")
         shutil.rmtree(out_dir, ignore_errors=True)
-        result.seed.append(run_child(build, work))
-        check(result.seed[-1], "paired seed build")
-        print(f"  pair {index + 1}/{pairs}: floor {result.floor[-1].wall:.3f} s, seed build cold "
-              f"{result.seed[-1].wall:.3f} s", flush=True)
+        result.seed.runs.append(run_child(build, work))
+        check(result.seed.runs[-1], "paired seed build")
+        print(f"  pair {index + 1}/{pairs}: floor {result.floor.runs[-1].wall:.3f} s, seed build cold "
+              f"{result.seed.runs[-1].wall:.3f} s", flush=True)
     return result
 
 
@@ -471,9 +468,9 @@ def targets_table(results: list[Result], refs: list[Reference], sizes: list[int]
     seed = _find(results, 3, "cold")
     if paired:
         rows.append(("seed build (N=3) cold ≤ 1.5 × floor (import reportlab.platypus + font loading), "
-                     f"{len(paired.seed)} alternating pairs",
-                     f"median of the pairs' ratios {paired.ratio:.2f} (medians {paired.seed_wall:.2f} s and "
-                     f"{paired.floor_wall:.2f} s)", verdict(paired.ratio <= TARGET_SEED_RATIO)))
+                     f"{len(paired.seed.runs)} alternating pairs",
+                     f"median of the pairs' ratios {paired.ratio:.2f} (medians {paired.seed.wall:.2f} s and "
+                     f"{paired.floor.wall:.2f} s)", verdict(paired.ratio <= TARGET_SEED_RATIO)))
     elif seed:
         ratio = seed.wall / floor
         rows.append(("seed build (N=3) cold ≤ 1.5 × floor (import reportlab.platypus + font loading)",
