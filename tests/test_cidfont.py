@@ -79,3 +79,9 @@ def test_a_drawn_page_does_not_depend_on_the_document() -> None:
     after_others = _contents(pdf_of([block("浙江阿克苏", font=fonts.SANS_BOLD)], [block("上海喀什", font=fonts.SERIF_BOLD)],
                                     [block(TEXT)]))
     assert alone[0] == after_others[2]
+
+
+def test_a_tab_is_set_as_a_space() -> None:
+    """The faces have no tab glyph; the glyph check lets tabs through, so the text sets them as spaces."""
+    pdf = pdfium.PdfDocument(pdf_of([block("援疆\t简报")]))
+    assert pdf[0].get_textpage().get_text_range().strip() == "援疆 简报"

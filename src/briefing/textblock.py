@@ -10,7 +10,7 @@ opening mark never ends one), keeps digit and Latin runs whole, and justifies by
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate, repeat
@@ -97,7 +97,9 @@ class TextBlock(Flowable):
 
     def __init__(self, runs: Sequence[Run] | str, style: ParagraphStyle, continued: bool = False):
         super().__init__()
-        self.runs = [Run(runs)] if isinstance(runs, str) else [run for run in runs if run.text]
+        runs = [Run(runs)] if isinstance(runs, str) else [run for run in runs if run.text]
+        # a tab is a space here (the faces have no tab glyph; a line break is the only other control kept)
+        self.runs = [replace(run, text=run.text.replace("\t", " ")) if "\t" in run.text else run for run in runs]
         self.style = style
         self.continued = continued  # a piece after a split: no first-line indent, no space before
         self.text = "".join(run.text for run in self.runs)
