@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections import Counter
+from functools import cached_property
 from struct import pack, pack_into
 
 from reportlab.lib.rl_accel import fp_str
@@ -87,6 +88,11 @@ class CIDFace:
             "Type": "/Font", "Subtype": "/Type0", "BaseFont": PDFName(base_name), "Encoding": "/Identity-H",
             "DescendantFonts": PDFArray([doc.Reference(cid_font)]), "ToUnicode": doc.Reference(to_unicode)})
 
+    @cached_property
+    def _metrics(self) -> bytes:
+        """Every glyph's (advance, left side bearing), as the hmtx table holds them in full."""
+        return pack(f">{2 * len(self.face.hmetrics)}H", *(value for pair in self.face.hmetrics for value in pair))
+
     def _subset(self, glyphs: list[int]) -> bytes:
         """A TrueType font of ``glyphs`` (old numbers, ascending, 0 first), numbered by their place."""
         face, data = self.face, self.face._ttf_data
@@ -103,13 +109,13 @@ class CIDFace:
             position += len(outline) + padding
         offsets.append(position)
         count = len(glyphs)
-        metrics = [value for glyph in glyphs for value in face.hmetrics[glyph]]
+        metrics = self._metrics
         maker = TTFontMaker()
         for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
             if tag in face.table:
                 maker.add(tag, face.get_table(tag))
         maker.add("post", b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16)
-        maker.add("hmtx", pack(f">{2 * count}H", *metrics))
+        maker.add("hmtx", b"".join(metrics[4 * glyph:4 * glyph + 4] for glyph in glyphs))
         maker.add("hhea", _with_ushort(face.get_table("hhea"), 34, count))
         maker.add("maxp", _with_ushort(face.get_table("maxp"), 4, count))
         maker.add("glyf", b"".join(pieces))
