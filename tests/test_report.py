@@ -143,3 +143,30 @@ def test_province_pages_are_their_briefings_pages(built: Path) -> None:
                 images = {bytes(x.read_raw_bytes()) for _, x in page.Resources.get("/XObject", {}).items()}
                 own_images = {bytes(x.read_raw_bytes()) for _, x in own.Resources.get("/XObject", {}).items()}
                 assert images == own_images, stem
+
+
+def test_row_heights_are_what_reportlab_tables_make_them() -> None:
+    """The overview and contents are cut into pages by row heights worked out without building a Table
+    per row; they must be the Table's own."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Table
+
+    from briefing import fonts
+    from briefing.layout import table_style
+    from briefing.report import _paddings, _row_height
+    from briefing.textblock import TextBlock
+
+    fonts.register()
+    plain = ParagraphStyle("plain", fontName=fonts.SERIF, fontSize=8.5, leading=11)
+    spaced = ParagraphStyle("spaced", parent=plain, spaceBefore=4, spaceAfter=6)
+    text = "对口援疆工作简报，累计拨付援疆资金37亿多元、实施援建项目380余个。"
+    rows = [[TextBlock(text, plain), [TextBlock(text * 2, spaced), TextBlock("2010年以来", plain)]],
+            [[TextBlock("—", spaced)], TextBlock(text * 3, spaced)],
+            [[TextBlock(text, spaced), TextBlock(text, spaced)], TextBlock("安徽", plain)]]
+    widths = [70.0, 120.0]
+    for padding in ([], [("LEFTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 5),
+                         ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]):
+        style = table_style(padding)
+        for row in rows:
+            expected = Table([row], colWidths=widths, style=style).wrap(500, 800)[1]
+            assert _row_height(row, widths, _paddings(style)) == pytest.approx(expected, abs=1e-9)

@@ -53,7 +53,12 @@ def figure(brief: Brief, metric: Metric) -> Figure:
 
 def kinds_present(briefs: Iterable[Brief]) -> list[Kind]:
     """The comparable kinds (those with a common unit) at least one brief reports, in the model's order."""
-    present = {metric.kind for brief in briefs for metric in brief.metrics}
+    return comparable(metric.kind for brief in briefs for metric in brief.metrics)
+
+
+def comparable(kinds: Iterable[Kind]) -> list[Kind]:
+    """Those of ``kinds`` that have a common unit, once each, in the model's order."""
+    present = set(kinds)
     return [kind for kind in Kind if kind in present and kind in COMMON_UNITS]
 
 

@@ -13,7 +13,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
-from .compare import Figure, figures_of, kind_name, kinds_present
+from .compare import Figure, comparable, figures_of, kind_name
 from .layout import GREY, INK, BriefPage, PageGeometry, Styles, masthead, measure, styles_for, table_style
 from .model import Brief, Kind, ReportSettings
 from .provenance import printed_figure
@@ -36,13 +36,15 @@ class Part:
 
 
 class Province:
-    """A province of the combined report: its file stem, name, title and brief.
+    """A province of the combined report: its file stem, name, title, the kinds of its metrics, its
+    figures for the charts, and its brief.
 
     The brief is kept pickled and unpickled when used (0.1 ms): a Brief object takes about 24 KB,
     its pickle about 4 KB, and a report of 1000 provinces holds every one of them while it is made.
+    What more than one part of the report needs is taken out of it once, here.
     """
 
-    __slots__ = ("stem", "name", "title", "_pickled")
+    __slots__ = ("stem", "name", "title", "kinds", "chart_figures", "_pickled")
 
     def __init__(self, stem: str, brief: Brief | bytes):
         if isinstance(brief, bytes):
@@ -50,6 +52,8 @@ class Province:
         else:
             self._pickled = pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)
         self.stem, self.name, self.title = stem, brief.province, brief.title
+        self.kinds = frozenset(metric.kind for metric in brief.metrics)
+        self.chart_figures = {kind: next(iter(figures_of(brief, kind)), None) for kind in CHART_KINDS}
 
     @property
     def brief(self) -> Brief:
@@ -155,7 +159,7 @@ def _figure_cell(figures: list[Figure], cell: ParagraphStyle, note: ParagraphSty
 def overview(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     """One row per province: paired regions, period and each comparable figure in the source's form."""
     st = styles_for(12)
-    kinds = kinds_present(page.brief for page in pages)
+    kinds = comparable(kind for page in pages for kind in page.kinds)
     head = ParagraphStyle("th", parent=st.body, fontName=fonts.SANS_BOLD, fontSize=8.5, leading=11,
                           firstLineIndent=0, alignment=TA_CENTER)
     cell = ParagraphStyle("td", parent=st.body, fontSize=8.5, leading=11, firstLineIndent=0, alignment=TA_CENTER)
@@ -187,8 +191,10 @@ def _tables_by_page(header: list | None, rows: list[list], widths: list[float], 
     build. ReportLab also re-wraps the rest of a long table at every page it splits, which costs O(N²)
     for N rows; measuring each row once and cutting here is linear."""
 
+    padding = _paddings(style)
+
     def height(table_rows: list[list]) -> float:
-        return Table(table_rows, colWidths=widths, style=style).wrap(geometry.width, geometry.height)[1]
+        return sum(_row_height(row, widths, padding) for row in table_rows)
 
     head = [header] if header else []
     header_height = height(head) if head else 0.0
@@ -204,6 +210,35 @@ def _tables_by_page(header: list | None, rows: list[list], widths: list[float], 
     if block:
         out.append(Table([*head, *block], colWidths=widths, style=style, hAlign="CENTER", repeatRows=len(head)))
     return out
+
+
+def _paddings(style: TableStyle) -> dict[str, float]:
+    """The cell paddings a style gives every cell (ReportLab's defaults where it gives none)."""
+    padding = {"LEFTPADDING": 6.0, "RIGHTPADDING": 6.0, "TOPPADDING": 3.0, "BOTTOMPADDING": 3.0}
+    for command in style.getCommands():
+        if command[0] in padding:
+            if (command[1], command[2]) != ((0, 0), (-1, -1)):
+                raise ValueError(f"{command[0]} for some cells only: measure such a table with ReportLab's Table")
+            padding[command[0]] = float(command[3])
+    return padding
+
+
+def _row_height(row: list, widths: list[float], padding: dict[str, float]) -> float:
+    """A table row's height as ReportLab's Table works it out (a cell: its flowables' heights and the
+    space between them, plus the top and bottom padding), without building a Table for it."""
+    tallest = 0.0
+    for cell, width in zip(row, widths):
+        flowables = cell if isinstance(cell, list) else [cell]
+        inner = width - padding["LEFTPADDING"] - padding["RIGHTPADDING"]
+        total, first_before, after = 0.0, None, 0.0
+        for flowable in flowables:
+            height = flowable.wrap(inner, 72000)[1]
+            before, after = flowable.getSpaceBefore(), flowable.getSpaceAfter()
+            total += height + before + after
+            first_before = before if first_before is None else first_before
+        if flowables:
+            tallest = max(tallest, total - first_before - after)
+    return tallest + padding["TOPPADDING"] + padding["BOTTOMPADDING"]
 
 
 def simulate(story: list[Flowable], geometry: PageGeometry) -> tuple[int, dict[str, int]]:
@@ -285,7 +320,7 @@ def charts(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
         unit = "亿元"
         for start in range(0, len(pages), CHART_ROWS):
             chunk = pages[start:start + CHART_ROWS]
-            figures = [(p.name, next(iter(figures_of(p.brief, kind)), None)) for p in chunk]
+            figures = [(p.name, p.chart_figures[kind]) for p in chunk]
             number += 1
             suffix = f"（{start + 1}—{start + len(chunk)}）" if len(pages) > CHART_ROWS else ""
             title = f"图{number}  各省市{kind_name(kind)}{suffix}（统计时期不同，仅供对照）"
