@@ -1,4 +1,5 @@
-"""Build briefings: check every brief, lay each out, write its PDF and the combined report.
+"""Build briefings: check every brief, lay each out, write its PDF and the combined report (which puts in
+the pages as they were drawn for the briefings' PDFs).
 
 Incremental (a brief whose inputs are unchanged since the last good build is skipped) and parallel
 (``jobs`` worker processes, each loading the fonts once). Deciding that nothing changed imports
@@ -175,10 +176,12 @@ PARALLEL_FROM = 8  # briefs; below this, starting workers costs more than it sav
 
 
 def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | Written]":
-    """Every task's Checked, and a Written for each one written.
+    """Every task's Checked, and for each one to write a Written (or a second Checked with the problem
+    when it does not fit its page).
 
-    In parallel, each worker first checks and fits its whole share, then writes the PDFs; so every
-    Checked arrives early and the combined report can be made while the workers are still writing.
+    In parallel, each worker first checks its whole share, then fits, draws and writes it; so every
+    Checked arrives early, and the combined report is made while the workers are still writing, from
+    the pages they drew (sent on with each Written).
     """
     if jobs <= 1:
         for task in tasks:
