@@ -76,8 +76,8 @@ def _contents(pdf_bytes: bytes) -> list[bytes]:
 def test_a_drawn_page_does_not_depend_on_the_document() -> None:
     """The same block, alone or after other pages in other faces, is the same content stream."""
     alone = _contents(pdf_of([block(TEXT)]))
-    after_others = _contents(pdf_of([block("浙江阿克苏", font=fonts.SANS_BOLD)], [block("上海喀什", font=fonts.SERIF_BOLD)],
-                                    [block(TEXT)]))
+    after_others = _contents(pdf_of([block("浙江阿克苏", font=fonts.SANS_BOLD)],
+                                    [block("上海喀什", font=fonts.SERIF_BOLD)], [block(TEXT)]))
     assert alone[0] == after_others[2]
 
 

@@ -130,8 +130,8 @@ def test_a_brief_too_long_for_its_page_is_found_after_the_combined_report_starte
     long = project / "briefs" / "anhui-2.yaml"
     text = long.read_text(encoding="utf-8")
     assert '。"\n        source:' in text
-    long.write_text(text.replace('。"\n        source:', '。' + "援疆工作持续推进，成效显著。" * 8 + '"\n        source:'),
-                    encoding="utf-8")
+    longer = text.replace('。"\n        source:', '。' + "援疆工作持续推进，成效显著。" * 8 + '"\n        source:')
+    long.write_text(longer, encoding="utf-8")
     good = project / "briefs" / "anhui-0.yaml"
     good.write_text(good.read_text(encoding="utf-8").replace("皮山", "皮山县", 1), encoding="utf-8")
     result = build(briefs, project / "out", project / "briefs" / "report.yaml", project / "seeds", jobs=jobs)

@@ -182,7 +182,8 @@ def document(buffer: io.BytesIO, geometry: PageGeometry, settings: ReportSetting
     frame = Frame(geometry.left, geometry.bottom, geometry.width, geometry.height, id="type-area",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     return BaseDocTemplate(
-        buffer, pagesize=geometry.size, pageTemplates=[PageTemplate("page", [frame], onPage=on_page, onPageEnd=on_page_end)],
+        buffer, pagesize=geometry.size,
+        pageTemplates=[PageTemplate("page", [frame], onPage=on_page, onPageEnd=on_page_end)],
         leftMargin=geometry.left, rightMargin=geometry.right, topMargin=geometry.top, bottomMargin=geometry.bottom,
         title=title, author=settings.unit, subject=subject, keywords=keywords, creator=PRODUCER, producer=PRODUCER,
         lang="zh-CN", invariant=1, initialFontName=fonts.SERIF, displayDocTitle=1,

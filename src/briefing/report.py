@@ -14,7 +14,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
 from .compare import Figure, comparable, figures_of, kind_name
-from .layout import GREY, INK, BriefPage, PageGeometry, Styles, masthead, measure, styles_for, table_style
+from .layout import GREY, INK, PageGeometry, Styles, masthead, measure, styles_for, table_style
 from .model import Brief, Kind, ReportSettings
 from .provenance import printed_figure
 from .cidfont import draw_string
