@@ -595,7 +595,7 @@ PROFILE_GROUPS = [  # (label, [(file suffix, function name), ...]): cumulative t
     ("  provenance check", [("briefing/provenance.py", "check")]),
     ("  glyph check", [("briefing/glyphs.py", "missing_glyphs")]),
     ("  photo (photos.prepare: decode, resize, JPEG)", [("briefing/photos.py", "prepare")]),
-    ("layout (lay_out: fit search, and again at the known size)", [("briefing/layout.py", "lay_out")]),
+    ("layout (lay_out: the fit search; at a known size for unchanged briefs)", [("briefing/layout.py", "lay_out")]),
     ("  building flowables at each size (page_flowables)", [("briefing/layout.py", "page_flowables")]),
     ("  measuring them (measure: wraps)", [("briefing/layout.py", "measure")]),
     ("    line breaking (TextBlock.break_lines)", [("briefing/textblock.py", "break_lines")]),
