@@ -434,7 +434,6 @@ def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked]
     from .render import ReusedBody, brief_body
     from .report import Province, combined_pdf
 
-
     def page_of(index: int) -> "list[Flowable]":
         body = body_of(index) or brief_body(page_at_size(briefs[index], checked[index], settings, geometry),
                                             settings, geometry)

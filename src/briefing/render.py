@@ -66,7 +66,7 @@ class CompactCanvas(Canvas):
     ReportLab keeps every page's stream as text until the document is saved (about 24 KB a page of a
     briefing, 24 MB for a 1000-page combined report); compressed it is a fifth of that. A page may have
     a second, already compressed content stream, ``body``: what a briefing page drew (recorded by
-    ``brief_pdf``), put in the combined report as it is.
+    ``brief_body``), put in as it is.
     """
 
     body: bytes | None = None
