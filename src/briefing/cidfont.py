@@ -19,9 +19,11 @@ from functools import cached_property
 from struct import pack, pack_into
 
 from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFDocument, PDFName
 from reportlab.pdfbase.ttfonts import TTFontFace, TTFontMaker
 
+from . import fonts
 from .flate import flate_stream
 
 _BFCHAR_BLOCK = 100  # the most entries a CMap's beginbfchar block may hold
@@ -157,8 +159,7 @@ def _to_unicode_cmap(cid_codes) -> bytes:
 class _DocumentFonts:
     """The characters a document drew in each face; embeds the subsets when ReportLab saves it."""
 
-    def __init__(self, faces: dict[str, CIDFace]):
-        self.faces = faces
+    def __init__(self) -> None:
         self.used: dict[str, set[str]] = {}  # since the last ``take``
         self.taken: dict[str, set[str]] = {}
 
@@ -171,56 +172,48 @@ class _DocumentFonts:
 
     def addObjects(self, doc: PDFDocument) -> None:  # noqa: N802 - ReportLab calls delayed fonts this way
         self.take()
-        fonts = doc.idToObject["BasicFonts"].dict
+        resources, faces = doc.idToObject["BasicFonts"].dict, fonts.register().cid
         for name in sorted(self.taken):
-            fonts[name] = doc.Reference(self.faces[name].embed(doc, self.taken[name]), f"cidfont:{name}")
+            resources[name] = doc.Reference(faces[name].embed(doc, self.taken[name]), f"cidfont:{name}")
 
 
-def _fonts_of(doc: PDFDocument, faces: dict[str, CIDFace]) -> _DocumentFonts:
-    fonts = getattr(doc, "_briefing_fonts", None)
-    if fonts is None:
-        fonts = doc._briefing_fonts = _DocumentFonts(faces)
-        doc.delayedFonts.append(fonts)
-    return fonts
+def _fonts_of(doc: PDFDocument) -> _DocumentFonts:
+    used = getattr(doc, "_briefing_fonts", None)
+    if used is None:
+        used = doc._briefing_fonts = _DocumentFonts()
+        doc.delayedFonts.append(used)
+    return used
 
 
 def take_characters(doc: PDFDocument) -> dict[str, str]:
     """The characters drawn in each face since the last call (in code point order); all are embedded."""
-    fonts = getattr(doc, "_briefing_fonts", None)
-    return fonts.take() if fonts else {}
+    used = getattr(doc, "_briefing_fonts", None)
+    return used.take() if used else {}
 
 
-def use(doc: PDFDocument, faces: dict[str, CIDFace], characters: dict[str, str]) -> None:
+def use(doc: PDFDocument, characters: dict[str, str]) -> None:
     """Embed these characters too (they are drawn by a content stream made for another document)."""
-    fonts = _fonts_of(doc, faces)
+    used = _fonts_of(doc).used
     for name, text in characters.items():
-        fonts.used.setdefault(name, set()).update(text)
+        used.setdefault(name, set()).update(text)
 
 
-def select(doc: PDFDocument, faces: dict[str, CIDFace], name: str, size: float) -> str:
+def select(doc: PDFDocument, name: str, size: float) -> str:
     """The operator that sets face ``name`` at ``size``; the document will embed the face."""
-    fonts = _fonts_of(doc, faces)
-    fonts.used.setdefault(name, set())
+    _fonts_of(doc).used.setdefault(name, set())
     return f"/{name} {fp_str(size)} Tf"
 
 
-def show(doc: PDFDocument, faces: dict[str, CIDFace], name: str, text: str) -> str:
+def show(doc: PDFDocument, name: str, text: str) -> str:
     """The operator that shows ``text`` in face ``name`` (selected before with ``select``)."""
-    fonts = _fonts_of(doc, faces)
-    fonts.used[name].update(text)
-    return f"{faces[name].encode(text)} Tj"
+    _fonts_of(doc).used[name].update(text)
+    return f"{fonts.register().cid[name].encode(text)} Tj"
 
 
-def draw_string(canvas, faces: dict[str, CIDFace], name: str, size: float, x: float, y: float, text: str,
-                anchor: str = "start") -> None:
+def draw_string(canvas, name: str, size: float, x: float, y: float, text: str, anchor: str = "start") -> None:
     """One line of text at (x, y), its start, middle or end there, in the canvas's fill colour."""
     if anchor != "start":
-        width = _width(faces[name], text, size)
+        width = pdfmetrics.stringWidth(text, name, size)
         x -= width if anchor == "end" else width / 2
     doc = canvas._doc
-    canvas._code.append(f"BT {fp_str(x, y)} Td {select(doc, faces, name, size)} {show(doc, faces, name, text)} ET")
-
-
-def _width(face: CIDFace, text: str, size: float) -> float:
-    widths, default = face.face.charWidths, face.face.defaultWidth
-    return sum(widths.get(ord(ch), default) for ch in text) * size / 1000
+    canvas._code.append(f"BT {fp_str(x, y)} Td {select(doc, name, size)} {show(doc, name, text)} ET")

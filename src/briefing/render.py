@@ -87,7 +87,7 @@ class CompactCanvas(Canvas):
     def reuse(self, body: Body) -> None:
         """Put ``body`` on this page: its images and characters become the document's too."""
         doc = self._doc
-        cidfont.use(doc, fonts.register().cid, body.characters)
+        cidfont.use(doc, body.characters)
         for name, image in body.images:
             internal = doc.getXObjectName(name)
             if internal not in doc.idToObject:
@@ -119,12 +119,11 @@ def draw_page_number(canvas: Canvas, geometry: PageGeometry, number: int) -> Non
     canvas.saveState()
     canvas.setFillColor(INK)
     y = geometry.bottom - 7 * mm - PAGE_NUMBER_SIZE * 0.8
-    faces = fonts.register().cid
     if number % 2:
-        draw_string(canvas, faces, fonts.SERIF, PAGE_NUMBER_SIZE, geometry.size[0] - geometry.right - PAGE_NUMBER_SIZE,
-                    y, text, anchor="end")
+        draw_string(canvas, fonts.SERIF, PAGE_NUMBER_SIZE, geometry.size[0] - geometry.right - PAGE_NUMBER_SIZE, y,
+                    text, anchor="end")
     else:
-        draw_string(canvas, faces, fonts.SERIF, PAGE_NUMBER_SIZE, geometry.left + PAGE_NUMBER_SIZE, y, text)
+        draw_string(canvas, fonts.SERIF, PAGE_NUMBER_SIZE, geometry.left + PAGE_NUMBER_SIZE, y, text)
     canvas.restoreState()
 
 
@@ -148,7 +147,7 @@ def draw_watermark(canvas: Canvas, geometry: PageGeometry, text: str) -> None:
     canvas.setFillColor(WATERMARK_GREY)
     canvas.translate(width / 2, height / 2)
     canvas.rotate(54.7)  # the page's diagonal
-    draw_string(canvas, fonts.register().cid, fonts.SERIF_BOLD, size, 0, -size / 3, text, anchor="middle")
+    draw_string(canvas, fonts.SERIF_BOLD, size, 0, -size / 3, text, anchor="middle")
     canvas.restoreState()
 
 

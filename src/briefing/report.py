@@ -280,11 +280,11 @@ class BarChart(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        canvas, faces, height, label_width = self.canv, fonts.register().cid, self.height, self.LABEL_WIDTH
+        canvas, height, label_width = self.canv, self.height, self.LABEL_WIDTH
 
         def text(x: float, y: float, string: str, face: str, size: float, color: Color, anchor: str = "start"):
             canvas.setFillColor(color)
-            draw_string(canvas, faces, face, size, x, y, string, anchor)
+            draw_string(canvas, face, size, x, y, string, anchor)
 
         canvas.saveState()
         text(0, height - 14, self.title, fonts.SANS_BOLD, 11, INK)

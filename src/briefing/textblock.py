@@ -22,7 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
-from . import cidfont, fonts
+from . import cidfont
 
 NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕〉〗〙〛…—·％‰℃°々〻ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
                           "!),.:;?]}%")
@@ -205,7 +205,7 @@ class TextBlock(Flowable):
     def draw(self) -> None:
         st = self.style
         canvas = self.canv
-        doc, faces = canvas._doc, fonts.register().cid
+        doc = canvas._doc
         colors = canvas.beginText()  # ReportLab writes the colour operators (grey printing converts them)
         code = ["BT"]
         state: tuple | None = None
@@ -235,7 +235,7 @@ class TextBlock(Flowable):
                 wanted = (font, size, run.color or st.textColor, run.rise)
                 if wanted != state:
                     if state is None or wanted[:2] != state[:2]:
-                        code.append(cidfont.select(doc, faces, font, size))
+                        code.append(cidfont.select(doc, font, size))
                     if state is None or wanted[2] != state[2]:
                         colors._code = []
                         colors.setFillColor(wanted[2])
@@ -243,7 +243,7 @@ class TextBlock(Flowable):
                     if state is None or wanted[3] != state[3]:
                         code.append(f"{fp_str(run.rise)} Ts")
                     state = wanted
-                code.append(cidfont.show(doc, faces, font, piece))
+                code.append(cidfont.show(doc, font, piece))
                 advance = self._prefix[position + len(piece)] - self._prefix[position] + spacing * len(piece)
                 if run.link:
                     links.append((run.link, (cursor, baseline - size * 0.25, cursor + advance, baseline + size * 0.9)))
