@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import io
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
 from briefing.build import build, discover
+from briefing.geometry import PageGeometry
+from briefing.pdfdocument import Metadata, PdfDocument
+from briefing.render import add_page, draw_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFS = ROOT / "briefs"
@@ -21,6 +26,20 @@ def page_texts(pdf_path: Path) -> list[str]:
         return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
     finally:
         doc.close()
+
+
+def pdf_of_flowables(story: list, geometry: PageGeometry = PageGeometry()) -> bytes:
+    """Flowables drawn in ``geometry``'s type area and written as our PDFs are (bookmarks too)."""
+    bodies = draw_pages(story, geometry)
+    buffer = io.BytesIO()
+    pdf = PdfDocument(buffer, geometry.size, len(bodies), Metadata("t", "a", "s", [], date(2026, 1, 1)))
+    for page, body in enumerate(bodies):
+        for mark in body.marks:
+            pdf.bookmark(mark.key, page, mark.title, mark.level)
+    for body in bodies:
+        add_page(pdf, geometry, body, None)
+    pdf.close()
+    return buffer.getvalue()
 
 
 def squeeze(text: str) -> str:

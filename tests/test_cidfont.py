@@ -9,22 +9,22 @@ import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import PageBreak, SimpleDocTemplate
+from reportlab.platypus import PageBreak
 
 from briefing import fonts
 from briefing.cidfont import CIDFace
+from conftest import pdf_of_flowables
 from briefing.textblock import Run, TextBlock
 
 TEXT = "安徽援疆：累计拨付资金37亿多元（2010年以来）。\u00a0Aksu·阿克苏 “消费帮扶”——"
 
 
 def pdf_of(*stories: list) -> bytes:
-    buffer = io.BytesIO()
+    """The stories drawn one after the other (each from a new page) and written as our PDFs are."""
     story = []
     for part in stories:
         story += [*part, PageBreak()]
-    SimpleDocTemplate(buffer, invariant=1, initialFontName=fonts.SERIF).build(story[:-1])
-    return buffer.getvalue()
+    return pdf_of_flowables(story[:-1])
 
 
 def block(text: str, font: str = fonts.SERIF, size: float = 12) -> TextBlock:
@@ -70,7 +70,7 @@ def test_a_character_without_a_glyph_is_refused_not_dropped() -> None:
 
 def _contents(pdf_bytes: bytes) -> list[bytes]:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        return [page.Contents.read_bytes() for page in pdf.pages]
+        return [b"".join(stream.read_bytes() for stream in page.Contents) for page in pdf.pages]
 
 
 def test_a_drawn_page_does_not_depend_on_the_document() -> None:

@@ -7,10 +7,12 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import SimpleDocTemplate
 
 from briefing import fonts
+from briefing.geometry import PageGeometry
+from briefing.render import Bookmark
 from briefing.textblock import NO_LINE_END, NO_LINE_START, Run, TextBlock, marker
+from conftest import pdf_of_flowables
 
 CLOSING = "，。、；：？！）」』》〉】”’…"
 OPENING = "（「『《〈【“‘"
@@ -117,13 +119,14 @@ def test_split_keeps_every_character_and_drops_no_line() -> None:
     assert block.split(SIZE * CHARS_PER_LINE + 0.01, SIZE * 1.5 * 1.5) == [], "one line alone is not left behind"
 
 
+def _frame(width: float) -> PageGeometry:
+    """A page ``width`` wide inside 72 pt margins and a 6 pt frame padding (as SimpleDocTemplate's)."""
+    return PageGeometry((width + 144, 400), top=36 + 6, left=72 + 6, right=72 + 6, bottom=36 + 6)
+
+
 def right_edges(block: TextBlock, width: float) -> tuple[list[tuple[float, float]], float]:
     """(left, right) of every line of the block drawn in a frame, read back from the PDF with pdfium."""
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=(width + 144, 400), leftMargin=72, rightMargin=72, topMargin=36,
-                            bottomMargin=36, initialFontName=fonts.SERIF)
-    doc.build([block])
-    page = pdfium.PdfDocument(buffer.getvalue())[0]
+    page = pdfium.PdfDocument(pdf_of_flowables([block], _frame(width)))[0]
     textpage = page.get_textpage()
     lines: dict[int, tuple[float, float]] = {}
     for index in range(textpage.count_chars()):
@@ -162,22 +165,15 @@ def test_centred_and_right_aligned_lines() -> None:
 def test_link_rectangles_cover_their_text_in_justified_lines() -> None:
     """A run with a link gets one rectangle per line it spans, over exactly its glyphs, Tc spacing included."""
     import pikepdf
-    from reportlab.platypus import Flowable
-
-    class Target(Flowable):
-        def draw(self) -> None:
-            self.canv.bookmarkPage("target")
 
     width = SIZE * 17.9  # almost an ideograph of slack on every line, spread over its characters
     linked = "援疆资金累计拨付三十七亿多元"
     runs = [Run("前言" * 12), Run(linked, link="target"), Run("后记" * 12)]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=(width + 144, 400), leftMargin=72, rightMargin=72, topMargin=36,
-                      bottomMargin=36, initialFontName=fonts.SERIF).build(
-        [Target(), TextBlock(runs, style(alignment=TA_JUSTIFY))])
-    with pikepdf.open(io.BytesIO(buffer.getvalue())) as pdf:
+    data = pdf_of_flowables([Bookmark("target", "target"), TextBlock(runs, style(alignment=TA_JUSTIFY))],
+                            _frame(width))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
         rects = [[float(v) for v in annot.Rect] for annot in pdf.pages[0].Annots]
-    textpage = pdfium.PdfDocument(buffer.getvalue())[0].get_textpage()
+    textpage = pdfium.PdfDocument(data)[0].get_textpage()
     text = textpage.get_text_range()
     start = text.replace("\r\n", "").index(linked)
     boxes, seen = [], 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import queue
 import signal
 import sys
 import threading
@@ -20,12 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import BriefError, Problem
-from .files import display_path, remove_stale_temp_files, write_atomic
+from .files import AtomicFile, display_path, remove_stale_temp_files, write_atomic
 from .manifest import DigestCache, Entry, Manifest, combined_digest, environment_digest, pdf_stamp
 
 if TYPE_CHECKING:
-    from reportlab.platypus import Flowable
-
     from .geometry import PageGeometry
     from .layout import BriefPage
     from .model import LoadedBrief, ReportSettings
@@ -71,6 +70,14 @@ class Written:
     index: int
     pdf: tuple[int, ...]
     body_size: float
+    body: "Body"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """An unchanged brief's page drawn again (at its known body size) for a combined report made anew."""
+
+    index: int
     body: "Body"
 
 
@@ -126,12 +133,16 @@ def page_at_size(path: Path, checked: Checked, settings: "ReportSettings", geome
     return lay_out(_loaded(path, checked), settings, geometry, checked.photo, sizes=(checked.body_size,))
 
 
-def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Checked":
+def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Checked":
     """Fit a checked brief to its page, draw it and write its PDF; a brief that does not fit comes back
-    as a Checked with the problem."""
+    as a Checked with the problem. An unchanged brief (``task.write`` false) is only drawn again."""
     from .layout import lay_out
     from .render import brief_body, brief_pdf_of_body
 
+    if not task.write:
+        with signals_end_at_once():
+            page = page_at_size(task.path, checked, job.settings, job.geometry)
+            return Drawn(task.index, brief_body(page, job.settings, job.geometry))
     try:
         with signals_end_at_once():
             page = lay_out(_loaded(task.path, checked), job.settings, job.geometry, checked.photo)
@@ -175,30 +186,28 @@ def _end_now(signum: int, frame: object) -> None:
 PARALLEL_FROM = 8  # briefs; below this, starting workers costs more than it saves
 
 
-def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | Written]":
-    """Every task's Checked, and for each one to write a Written (or a second Checked with the problem
-    when it does not fit its page).
+def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | Written | Drawn]":
+    """Every task's Checked, then for each good one a Written (or a second Checked with the problem when
+    it does not fit its page), or a Drawn for an unchanged brief.
 
     In parallel, each worker first checks its whole share, then fits, draws and writes it; so every
-    Checked arrives early, and the combined report is made while the workers are still writing, from
+    Checked arrives early, and the combined report starts while the workers are still writing, from
     the pages they drew (sent on with each Written).
     """
     if jobs <= 1:
         for task in tasks:
             checked = check_one(job, task)
             yield checked
-            if task.write and not checked.problems:
+            if not checked.problems:
                 yield write_one(job, task, checked)
         return
     if len(tasks) < PARALLEL_FROM:  # in this process, but every brief checked first
         checked_all = [check_one(job, task) for task in tasks]
         yield from checked_all
         for task, checked in zip(tasks, checked_all):
-            if task.write and not checked.problems:
+            if not checked.problems:
                 yield write_one(job, task, checked)
         return
-    from multiprocessing.connection import wait
-
     from . import fonts
     from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
     from .layout import lay_out  # noqa: F401
@@ -217,19 +226,41 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
         process.start()
         send.close()
         workers.append((process, receive))
-    running = {receive: process for process, receive in workers}
+    # read on a thread, so no worker waits on a full pipe while this process draws the combined report
+    messages: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(dict((receive, process) for process, receive in workers), messages),
+                     daemon=True).start()
+    try:
+        while (message := messages.get()) is not _DONE:
+            if isinstance(message, BaseException):
+                raise message
+            yield message
+    finally:
+        _stop([process for process, _ in workers])
+
+
+_DONE = object()
+
+
+def _receive(running: dict, messages: "queue.SimpleQueue") -> None:
+    """Every worker's messages, in the order they come, then ``_DONE``; an exception if a worker failed."""
+    from multiprocessing.connection import wait
+
     try:
         while running:
             for ready in wait(list(running)):
                 try:
-                    yield ready.recv()
+                    messages.put(ready.recv())
                 except EOFError:  # this worker is done (or died)
                     process = running.pop(ready)
                     process.join()
                     if process.exitcode != 0:
-                        raise RuntimeError(f"a build worker ended with exit status {process.exitcode}") from None
+                        messages.put(RuntimeError(f"a build worker ended with exit status {process.exitcode}"))
+                        return
+    except BaseException as error:  # noqa: BLE001 - handed to the main thread, which raises it
+        messages.put(error)
     finally:
-        _stop([process for process, _ in workers])
+        messages.put(_DONE)
 
 
 def _context():
@@ -259,7 +290,7 @@ def _work(job: _Job, share: list[_Task], send) -> None:
         for task in share:
             checked = check_one(job, task)
             send.send(checked)
-            if task.write and not checked.problems:
+            if not checked.problems:
                 to_write.append((task, checked))
         for task, checked in to_write:
             send.send(write_one(job, task, checked))
@@ -346,67 +377,56 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     units = _Progress(progress, sum(2 if task.write else 1 for task in tasks) + (len(briefs) if combined else 0))
     units.show()
     checked: dict[int, Checked] = {}
-    combined_process = None
-    combined_inputs = ""
-    bodies = _Bodies()
+    report = _Combined(target, briefs, settings, geometry) if combined else None
     try:
         for message in _run_tasks(job, tasks, jobs):
+            if isinstance(message, Drawn):
+                if report:
+                    report.add(message.index, message.body)
+                units.add(1)
+                continue
             if isinstance(message, Written):
-                if combined:
-                    bodies.add(message.index, message.body)
+                if report:
+                    report.add(message.index, message.body)
                 item = checked[message.index]
                 entry = _entry(item, brief_digests[item.stem], digests, message.body_size, list(message.pdf))
                 manifest.briefs[item.stem] = entry
                 pdf = out_dir / f"{item.stem}.pdf"
                 result.written.append(pdf)
                 log(f"wrote {display_path(pdf)} (body {entry.body_size:g} pt)")
-                units.add(1)
+                units.add(2 if report else 1)
                 continue
             if message.index in checked:  # checked, but it does not fit its page: nothing is written
                 result.errors.append(BriefError(message.problems))
                 units.add(1)
-                if combined_process:  # it would wait for this page for ever
-                    _stop([combined_process])
+                if report:
+                    report.discard()
                 continue
             checked[message.index] = message
             units.add(2 if message.problems and briefs[message.index].stem not in manifest.briefs else 1)
             if message.problems:
                 result.errors.append(BriefError(message.problems))
-            if combined and len(checked) == len(tasks) and not result.errors:
+                if report:
+                    report.discard()
+            if report and len(checked) == len(tasks) and not result.errors:
                 combined_inputs = combined_digest(settings_digest, environment, [
                     (p.stem, _entry(checked[i], brief_digests[p.stem], digests, 0.0)) for i, p in enumerate(briefs)])
                 if _kept_combined(target, combined_inputs, old, manifest, result):
-                    combined = False
-                    units.add(len(briefs))
-                elif jobs > 1:  # made in another process while the briefs' PDFs are written
-                    units.pages = _context().RawValue("l", 0)
-                    inbox, outbox = _context().Pipe(duplex=False)
-                    written_here = frozenset(task.index for task in tasks if task.write)
-                    combined_process = _start(_write_combined_in_child, target, briefs, checked, settings, geometry,
-                                              units.pages, inbox, written_here)
-                    inbox.close()
-                    bodies.send_to(outbox)
+                    report.discard()
+                else:
+                    report.start(checked, combined_inputs)
         if combined and result.errors:
-            units.add(len(briefs))
             result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
                                        "combined report must not silently lack a province")
-        elif combined:
-            if combined_process:
-                while combined_process.is_alive():
-                    combined_process.join(0.2)
-                    units.show()
-                if combined_process.exitcode != 0:
-                    raise RuntimeError(f"making {COMBINED} failed (exit status {combined_process.exitcode})")
-            else:
-                units.pages = _Counter()
-                write_combined(target, briefs, checked, settings, geometry, bodies.take, units.pages, units.show)
-            manifest.combined, manifest.combined_pdf = combined_inputs, pdf_stamp(target)
+        elif report and report.started:
+            report.commit()
+            manifest.combined, manifest.combined_pdf = report.inputs, pdf_stamp(target)
             result.written.append(target)
             log(f"wrote {display_path(target)} ({len(briefs)} briefings)")
     finally:
-        bodies.close()
-        if combined_process:
-            _stop([combined_process])
+        if report:
+            report.discard()
+    units.finish()
     manifest.write(out_dir)
     return result
 
@@ -425,129 +445,73 @@ def _entry(checked: Checked, brief_digest: str, digests: DigestCache, body_size:
     return Entry(brief_digest, {dep: digests.of(Path(dep)) or "" for dep in checked.deps}, body_size, pdf or [])
 
 
-def write_combined(target: Path, briefs: list[Path], checked: dict[int, Checked], settings: "ReportSettings",
-                   geometry: "PageGeometry", body_of: "Callable[[int], Body | None]" = lambda index: None,
-                   pages_made: Any = None, on_page: Callable[[], None] = lambda: None) -> None:
-    """The combined report of every (checked) brief. A province page is the body its briefing was drawn
-    with in this build (``body_of``), or else one laid out at its known body size and drawn as for its PDF.
-    ``pages_made.value`` counts the province pages made (shared with the parent when in another process)."""
-    from .render import ReusedBody, brief_body
-    from .report import Province, combined_pdf
+class _Combined:
+    """combined.pdf, made in this process as the briefs' pages come: started once every brief is checked
+    and good, written to a temporary file page by page, and put in place by ``commit``; ``discard``
+    drops it (the old combined.pdf stays)."""
 
-    def page_of(index: int) -> "list[Flowable]":
-        body = body_of(index) or brief_body(page_at_size(briefs[index], checked[index], settings, geometry),
-                                            settings, geometry)
-        if pages_made is not None:
-            pages_made.value += 1
-        on_page()
-        return [ReusedBody(body)]
+    def __init__(self, target: Path, briefs: list[Path], settings: "ReportSettings", geometry: "PageGeometry"):
+        self.target, self.briefs, self.settings, self.geometry = target, briefs, settings, geometry
+        self.early: dict[int, "Body"] = {}  # pages that came before the report started
+        self.report: Any = None
+        self.file: AtomicFile | None = None
+        self.inputs = ""
+        self.discarded = False
 
-    provinces = [Province(path.stem, checked[index].brief_pickle) for index, path in enumerate(briefs)]
-    with signals_end_at_once():
-        pdf = combined_pdf(provinces, page_of, settings, geometry)
-    write_atomic(target, pdf)
+    @property
+    def started(self) -> bool:
+        return self.report is not None and not self.discarded
 
+    def start(self, checked: dict[int, Checked], inputs: str) -> None:
+        from .report import CombinedReport, Province
 
-def _write_combined_in_child(target: Path, briefs: list[Path], checked: dict[int, Checked],
-                             settings: "ReportSettings", geometry: "PageGeometry", pages_made: Any, inbox: Any,
-                             written_here: frozenset[int]) -> None:
-    """write_combined in its own process; the bodies of the briefings written here come through ``inbox``."""
-    received = _Inbox(inbox)
-
-    def body_of(index: int) -> "Body | None":
-        return received.take(index) if index in written_here else None
-
-    write_combined(target, briefs, checked, settings, geometry, body_of, pages_made)
-
-
-class _Bodies:
-    """The page bodies of the briefings written, for the combined report: kept here until it is made in
-    this process, or sent on to the process that makes it (those that came before it started, at once)."""
-
-    def __init__(self) -> None:
-        self.kept: dict[int, "Body"] = {}
-        self.outbox: Any = None
+        provinces = [Province(path.stem, checked[index].brief_pickle) for index, path in enumerate(self.briefs)]
+        with signals_end_at_once():  # ReportLab draws the front matter, sources and 报尾
+            self.report = CombinedReport(provinces, self.settings, self.geometry)
+        self.inputs = inputs
+        self.file = AtomicFile(self.target)
+        self.report.start(self.file.out)
+        for index in sorted(self.early):
+            self.report.add(index, self.early.pop(index))
 
     def add(self, index: int, body: "Body") -> None:
-        if self.outbox is None:
-            self.kept[index] = body
+        if self.discarded:
+            return
+        if self.report is None:
+            self.early[index] = body
         else:
-            self.outbox.send((index, body))
+            self.report.add(index, body)
 
-    def send_to(self, outbox: Any) -> None:
-        self.outbox = outbox
-        for index in sorted(self.kept):
-            outbox.send((index, self.kept.pop(index)))
+    def commit(self) -> None:
+        self.report.close()
+        self.file.commit()
+        self.file = None
 
-    def take(self, index: int) -> "Body | None":
-        return self.kept.get(index)  # kept: the report is built again should its page numbers miss
-
-    def close(self) -> None:
-        if self.outbox is not None:
-            self.outbox.close()
-
-
-class _Inbox:
-    """Bodies arriving from the parent, read by a thread as they come so the parent never waits on us."""
-
-    def __init__(self, connection: Any):
-        self._connection = connection
-        self._bodies: dict[int, "Body"] = {}
-        self._ready = threading.Condition()
-        self._closed = False
-        threading.Thread(target=self._receive, daemon=True).start()
-
-    def _receive(self) -> None:
-        try:
-            while True:
-                index, body = self._connection.recv()
-                with self._ready:
-                    self._bodies[index] = body
-                    self._ready.notify_all()
-        except (EOFError, OSError):
-            with self._ready:
-                self._closed = True
-                self._ready.notify_all()
-
-    def take(self, index: int) -> "Body":
-        with self._ready:
-            while index not in self._bodies:
-                if self._closed:
-                    raise RuntimeError(f"the page of brief {index} never came")
-                self._ready.wait()
-            return self._bodies[index]  # kept: the report is built again should its page numbers miss
-
-
-@dataclass
-class _Counter:
-    value: int = 0
+    def discard(self) -> None:
+        self.discarded = True
+        self.early.clear()
+        if self.file is not None:
+            self.file.discard()
+            self.file = None
 
 
 @dataclass
 class _Progress:
-    """Units of work done out of ``total``; ``pages`` counts those the combined report makes."""
+    """Units of work done out of ``total``."""
 
     report: Callable[[int, int], None]
     total: int
     done: int = 0
-    pages: Any = None  # a _Counter, or a shared RawValue when the report is made in another process
 
     def add(self, units: int) -> None:
         self.done += units
         self.show()
 
     def show(self) -> None:
-        self.report(min(self.total, self.done + (self.pages.value if self.pages is not None else 0)), self.total)
+        self.report(min(self.total, self.done), self.total)
 
-
-def _start(function: Callable[..., None], *args: Any):
-    """``function(*args)`` in a new process (forked: nothing is copied), ended with us as a worker is."""
-    process = _context().Process(target=_in_child, args=(function, *args), daemon=True)
-    gc.freeze()  # as for the workers: the child's collector leaves our pages shared
-    process.start()
-    return process
-
-
-def _in_child(function: Callable[..., None], *args: Any) -> None:
-    _worker_started()
-    function(*args)
+    def finish(self) -> None:
+        """All done (units not done, such as the pages of a combined report not made, count as done)."""
+        if self.done < self.total:
+            self.done = self.total
+            self.show()

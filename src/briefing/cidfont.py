@@ -2,29 +2,32 @@
 
 A character is written as its CID: its place in the face's character map. That number is the same in
 every document, so the content stream of a drawn page means the same in any PDF that embeds the faces
-this way (the combined report reuses the province pages its workers drew). Each document embeds, per
-face, one TrueType subset of the glyphs it used, a CIDToGIDMap from CIDs to the subset's glyphs, the
+this way (the combined report reuses the province pages its workers drew). Pages are drawn on
+ReportLab's canvas, which only records them; ``pdfdocument`` writes the PDF and embeds, per face, one
+TrueType subset of the glyphs it used, a CIDToGIDMap from CIDs to the subset's glyphs, the
 widths that differ from the usual one, and a ToUnicode map so text extracts exactly as written (a
 no-break space stays one, though it shares the space's glyph).
 
-ReportLab's own TrueType embedding is still used to measure text; it embeds nothing unless text is drawn
-through it, and nothing is: every text drawn goes through ``select`` and ``show``.
+ReportLab's TrueType fonts are still used to measure text; every text drawn goes through ``select``
+and ``show``.
 """
 from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
 from collections import Counter
+from dataclasses import dataclass
 from functools import cached_property
 from struct import pack, pack_into
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFDocument, PDFName
+from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFontFace, TTFontMaker
 
 from . import fonts
-from .flate import flate_stream
+from .flate import deflate
+from .pdfwrite import PdfWriter
 
 _BFCHAR_BLOCK = 100  # the most entries a CMap's beginbfchar block may hold
 
@@ -56,8 +59,8 @@ class CIDFace:
         return f"<{encoded}>"
 
     # ---- embedding -------------------------------------------------------------------------------
-    def embed(self, doc: PDFDocument, characters: set[str]) -> PDFDictionary:
-        """The Type0 font for a document that drew ``characters`` in this face."""
+    def subset(self, characters: set[str]) -> "FaceSubset":
+        """What a document that drew ``characters`` in this face embeds of it."""
         face = self.face
         codes = sorted({ord(ch) for ch in characters})
         glyph_of = face.charToGlyph
@@ -65,30 +68,36 @@ class CIDFace:
         new_glyph = {glyph: number for number, glyph in enumerate(glyphs)}
         font_file = self._subset(glyphs)
         tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(font_file).digest()[:6])
-        base_name = f"{tag}+{face.name.decode('latin-1')}"
-
         cids = list(map(self.cid, codes))
         cid_to_gid = bytearray(2 * (max(cids, default=0) + 1))
         for cid, code in zip(cids, codes):
             pack_into(">H", cid_to_gid, 2 * cid, new_glyph[glyph_of[code]])
         widths = " ".join(f"{cid} [{fp_str(face.charWidths[code])}]" for cid, code in zip(cids, codes)
                           if face.charWidths[code] != self.default_width)
+        return FaceSubset(f"{tag}+{face.name.decode('latin-1')}", font_file, bytes(cid_to_gid), widths,
+                          _to_unicode_cmap(zip(cids, codes)))
 
-        font_stream = flate_stream(font_file, {"Length1": len(font_file)})
-        descriptor = PDFDictionary({
-            "Type": "/FontDescriptor", "FontName": PDFName(base_name), "Flags": 4,  # symbolic
-            "FontBBox": PDFArray(face.bbox), "ItalicAngle": face.italicAngle, "Ascent": face.ascent,
-            "Descent": face.descent, "CapHeight": face.capHeight, "StemV": face.stemV,
-            "FontFile2": doc.Reference(font_stream)})
-        cid_font = PDFDictionary({
-            "Type": "/Font", "Subtype": "/CIDFontType2", "BaseFont": PDFName(base_name),
-            "CIDSystemInfo": "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>",
-            "FontDescriptor": doc.Reference(descriptor), "DW": self.default_width, "W": f"[{widths}]",
-            "CIDToGIDMap": doc.Reference(flate_stream(bytes(cid_to_gid)))})
-        to_unicode = flate_stream(_to_unicode_cmap(zip(cids, codes)))
-        return PDFDictionary({
-            "Type": "/Font", "Subtype": "/Type0", "BaseFont": PDFName(base_name), "Encoding": "/Identity-H",
-            "DescendantFonts": PDFArray([doc.Reference(cid_font)]), "ToUnicode": doc.Reference(to_unicode)})
+    def write(self, writer: PdfWriter, characters: set[str], number: int | None = None) -> int:
+        """Write the Type0 font (and what it refers to) for a document that drew ``characters`` in this
+        face; its object number."""
+        face, part = self.face, self.subset(characters)
+        font_file = writer.write_stream(f"/Filter /FlateDecode /Length1 {len(part.font_file)}",
+                                        deflate(part.font_file))
+        bbox = " ".join(map(fp_str, face.bbox))
+        descriptor = writer.write(
+            f"<< /Type /FontDescriptor /FontName /{part.base_name} /Flags 4 /FontBBox [{bbox}] "
+            f"/ItalicAngle {fp_str(face.italicAngle)} /Ascent {fp_str(face.ascent)} /Descent {fp_str(face.descent)} "
+            f"/CapHeight {fp_str(face.capHeight)} /StemV {fp_str(face.stemV)} /FontFile2 {font_file} 0 R >>")
+        cid_to_gid = writer.write_stream("/Filter /FlateDecode", deflate(part.cid_to_gid))
+        cid_font = writer.write(
+            f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{part.base_name} "
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            f"/FontDescriptor {descriptor} 0 R /DW {fp_str(self.default_width)} /W [{part.widths}] "
+            f"/CIDToGIDMap {cid_to_gid} 0 R >>")
+        to_unicode = writer.write_stream("/Filter /FlateDecode", deflate(part.to_unicode))
+        return writer.write(
+            f"<< /Type /Font /Subtype /Type0 /BaseFont /{part.base_name} /Encoding /Identity-H "
+            f"/DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>", number)
 
     @cached_property
     def _metrics(self) -> bytes:
@@ -126,6 +135,18 @@ class CIDFace:
         return maker.makeStream()
 
 
+@dataclass(frozen=True)
+class FaceSubset:
+    """The parts of one face a document embeds: the TrueType subset (its glyphs renumbered), the map
+    from CIDs to them, the widths other than the usual one (a PDF W array's inside), a ToUnicode CMap."""
+
+    base_name: str
+    font_file: bytes
+    cid_to_gid: bytes
+    widths: str
+    to_unicode: bytes
+
+
 class _HexCIDs(dict):
     """Code point → its CID as 4 hex digits, made the first time the character is met (making all
     9,000 at start-up would cost every run)."""
@@ -156,57 +177,32 @@ def _to_unicode_cmap(cid_codes) -> bytes:
     return "\n".join(lines).encode("ascii")
 
 
-class _DocumentFonts:
-    """The characters a document drew in each face; embeds the subsets when ReportLab saves it."""
-
-    def __init__(self) -> None:
-        self.used: dict[str, set[str]] = {}  # since the last ``take``
-        self.taken: dict[str, set[str]] = {}
-
-    def take(self) -> dict[str, str]:
-        taken = {name: "".join(sorted(used)) for name, used in sorted(self.used.items()) if used}
-        for name, used in self.used.items():
-            self.taken.setdefault(name, set()).update(used)
-            used.clear()
-        return taken
-
-    def addObjects(self, doc: PDFDocument) -> None:  # noqa: N802 - ReportLab calls delayed fonts this way
-        self.take()
-        resources, faces = doc.idToObject["BasicFonts"].dict, fonts.register().cid
-        for name in sorted(self.taken):
-            resources[name] = doc.Reference(faces[name].embed(doc, self.taken[name]), f"cidfont:{name}")
-
-
-def _fonts_of(doc: PDFDocument) -> _DocumentFonts:
+def _fonts_of(doc: PDFDocument) -> dict[str, set[str]]:
+    """The characters drawn in each face of ``doc`` since they were last taken."""
     used = getattr(doc, "_briefing_fonts", None)
     if used is None:
-        used = doc._briefing_fonts = _DocumentFonts()
-        doc.delayedFonts.append(used)
+        used = doc._briefing_fonts = {}
     return used
 
 
 def take_characters(doc: PDFDocument) -> dict[str, str]:
-    """The characters drawn in each face since the last call (in code point order); all are embedded."""
-    used = getattr(doc, "_briefing_fonts", None)
-    return used.take() if used else {}
-
-
-def use(doc: PDFDocument, characters: dict[str, str]) -> None:
-    """Embed these characters too (they are drawn by a content stream made for another document)."""
-    used = _fonts_of(doc).used
-    for name, text in characters.items():
-        used.setdefault(name, set()).update(text)
+    """The characters drawn in each face since the last call, in code point order (the page that drew
+    them embeds them)."""
+    used = _fonts_of(doc)
+    taken = {name: "".join(sorted(characters)) for name, characters in sorted(used.items()) if characters}
+    used.clear()
+    return taken
 
 
 def select(doc: PDFDocument, name: str, size: float) -> str:
     """The operator that sets face ``name`` at ``size``; the document will embed the face."""
-    _fonts_of(doc).used.setdefault(name, set())
+    _fonts_of(doc).setdefault(name, set())
     return f"/{name} {fp_str(size)} Tf"
 
 
 def show(doc: PDFDocument, name: str, text: str) -> str:
     """The operator that shows ``text`` in face ``name`` (selected before with ``select``)."""
-    _fonts_of(doc).used[name].update(text)
+    _fonts_of(doc)[name].update(text)
     return f"{fonts.register().cid[name].encode(text)} Tj"
 
 

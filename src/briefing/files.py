@@ -19,27 +19,52 @@ def remove_stale_temp_files(folder: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader (or a crash) sees the old file or the new one, never half.
+class AtomicFile:
+    """A file written in pieces that appears at ``path`` whole, or not at all: written to a hidden
+    temporary file beside it and renamed by ``commit``; ``discard`` (or an error) removes it.
 
     The temporary file is named before it is created, so a signal at any moment after (even while it
     is being created) finds the name to remove; mkstemp could create the file and be interrupted
     before returning it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.parent / f".{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.temp = path.parent / f".{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        try:
+            # as readable as any file the user saves (the umask applies); O_EXCL: never someone else's file
+            handle = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:  # the name was taken (not by us): leave that file alone
+            raise
+        except BaseException:
+            self.temp.unlink(missing_ok=True)
+            raise
+        self.out = os.fdopen(handle, "wb")
+
+    def commit(self) -> None:
+        try:
+            self.out.flush()
+            os.fsync(self.out.fileno())
+            self.out.close()
+            os.replace(self.temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        self.out.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader (or a crash) sees the old file or the new one, never half."""
+    file = AtomicFile(path)
     try:
-        # as readable as any file the user saves (the umask applies); O_EXCL: never someone else's file
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except FileExistsError:  # the name was taken (not by us): leave that file alone
-        raise
+        file.out.write(data)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        file.discard()
         raise
+    file.commit()
 
 
 def display_path(path: Path) -> str:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -18,7 +19,8 @@ from .layout import GREY, INK, PageGeometry, Styles, masthead, measure, styles_f
 from .model import Brief, Kind, ReportSettings
 from .provenance import printed_figure
 from .cidfont import draw_string
-from .render import Bookmark, CompactCanvas, document
+from .pdfdocument import PdfDocument
+from .render import Body, Bookmark, add_page, draw_pages, metadata
 from .textblock import Run, TextBlock
 
 CHART_KINDS = (Kind.funding, Kind.sales)
@@ -58,23 +60,6 @@ class Province:
     @property
     def brief(self) -> Brief:
         return pickle.loads(self._pickled)
-
-
-class StreamedStory(list):
-    """A story whose later flowables are made only when the build reaches them, and dropped once drawn,
-    so memory stays flat however many pages follow."""
-
-    def __init__(self, head: list[Flowable], rest: Iterator[list[Flowable]]):
-        super().__init__(head)
-        self._rest: Iterator[list[Flowable]] | None = rest
-
-    def __len__(self) -> int:
-        while list.__len__(self) < 4 and self._rest is not None:
-            try:
-                self.extend(next(self._rest))
-            except StopIteration:
-                self._rest = None
-        return list.__len__(self)
 
 
 class AtPageBottom(Flowable):
@@ -417,44 +402,96 @@ def front_matter(provinces: list[Province], numbers: dict[str, int], recorded: d
             PageBreak(), Bookmark("charts", "二、图表", pages=recorded), *parts.charts]
 
 
-def combined_pdf(provinces: list[Province], page_of: Callable[[int], list[Flowable]], settings: ReportSettings,
-                 geometry: PageGeometry = PageGeometry()) -> bytes:
-    """The combined report, built once. Where every part will land is worked out first (``simulate`` on
-    the front matter; a province takes exactly one page), so the contents can print page numbers; the
-    build checks them, and builds again with the true numbers should a prediction ever miss. The
-    flowables of each province page are made by ``page_of`` only when the build reaches them."""
-    recorded: dict[str, int] = {}
-    # simulate() only measures the front matter, so the first build draws the same flowables; the list
-    # gives them up to that build, which drops each once drawn
-    reused = [front_parts(provinces, settings, geometry)]
-    front_pages, numbers = simulate(front_matter(provinces, {}, recorded, settings, geometry, reused[0]), geometry)
+class CombinedReport:
+    """The combined report, written as its pages come. Made, it has drawn its front matter, sources and
+    报尾 (ReportLab's work); ``start`` writes the front matter to a file, ``add`` each province's page
+    (its briefing's drawn body, given in any order, written in order) and ``close`` the rest. Only the
+    pages not yet in order are held in memory.
+
+    The contents print page numbers: where every part lands is predicted first (``simulate``; a
+    province takes exactly one page) and checked against the front matter as drawn, which is drawn
+    again with the true numbers should a prediction ever miss."""
+
+    def __init__(self, provinces: list[Province], settings: ReportSettings, geometry: PageGeometry = PageGeometry()):
+        self.geometry, self.settings, self.provinces = geometry, settings, provinces
+        parts: FrontParts | None = front_parts(provinces, settings, geometry)
+        predicted_pages, numbers = simulate(front_matter(provinces, {}, {}, settings, geometry, parts), geometry)
+        numbers = _numbers(numbers, predicted_pages, provinces)
+        for _ in range(2):
+            recorded: dict[str, int] = {}
+            front = draw_pages(front_matter(provinces, numbers, recorded, settings, geometry, parts), geometry)
+            parts = None  # drawn: made anew should the front matter be drawn again
+            landed = _numbers(recorded, len(front), provinces)
+            if landed == numbers:
+                break
+            numbers = landed
+        else:
+            raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {landed}")
+        self.front = front
+        self.back = draw_pages([Bookmark("sources", "三、资料来源"), *appendix(provinces),
+                                colophon(settings, geometry)], geometry)
+        self.waiting: dict[int, Body] = {}
+        self.next = 0
+        self.pdf: PdfDocument | None = None
+
+    def start(self, out: BinaryIO) -> None:
+        """Begin the PDF in ``out``: the front matter's pages."""
+        provinces, front, back, settings = self.provinces, self.front, self.back, self.settings
+        self.pdf = PdfDocument(out, self.geometry.size, len(front) + len(provinces) + len(back), metadata(
+            settings, title=settings.title, subject=settings.issue_label,
+            keywords=[settings.name, *dict.fromkeys(p.name for p in provinces)]))
+        for page, body in enumerate(front):
+            self._bookmarks(body, page)
+        self.pdf.bookmark("provinces", len(front), "各省市简报")
+        for index, province in enumerate(provinces):
+            self.pdf.bookmark(province.stem, len(front) + index, province.name, level=1)
+        for page, body in enumerate(back):
+            self._bookmarks(body, len(front) + len(provinces) + page)
+        for page, body in enumerate(front):
+            add_page(self.pdf, self.geometry, body, page + 1 if page else None)  # no number on the cover
+        self._write_waiting()
+
+    def _bookmarks(self, body: Body, page: int) -> None:
+        for mark in body.marks:
+            self.pdf.bookmark(mark.key, page, mark.title, mark.level)
+
+    def add(self, index: int, body: Body) -> None:
+        """Province ``index``'s page (its briefing's body); written once started and those before it are."""
+        self.waiting[index] = body
+        self._write_waiting()
+
+    def _write_waiting(self) -> None:
+        while self.pdf is not None and self.next in self.waiting:
+            add_page(self.pdf, self.geometry, self.waiting.pop(self.next), len(self.front) + self.next + 1)
+            self.next += 1
+
+    def close(self) -> None:
+        """The sources and 报尾, the fonts and the rest; every province's page must have been added."""
+        if self.pdf is None or self.next != len(self.provinces):
+            raise ValueError(f"province pages added: {self.next} of {len(self.provinces)}")
+        first = len(self.front) + len(self.provinces) + 1
+        for page, body in enumerate(self.back):
+            add_page(self.pdf, self.geometry, body, first + page)
+        self.pdf.close()
+
+
+def _numbers(front: dict[str, int], front_pages: int, provinces: list[Province]) -> dict[str, int]:
+    """The page number of every part, given the front matter's."""
+    numbers = dict(front)
     numbers["provinces"] = front_pages + 1
     for index, province in enumerate(provinces):
         numbers[province.stem] = front_pages + 1 + index
     numbers["sources"] = front_pages + len(provinces) + 1
+    return numbers
 
-    def rest() -> Iterator[list[Flowable]]:
-        for index, province in enumerate(provinces):
-            yield [Bookmark(province.stem, province.name, level=1, pages=recorded), *page_of(index), PageBreak()]
-        yield [Bookmark("sources", "三、资料来源", pages=recorded), *appendix(provinces),
-               colophon(settings, geometry)]
 
-    def build(numbers: dict[str, int]) -> bytes:
-        recorded.clear()
-        # the story is held only by StreamedStory, which drops each flowable once it is drawn
-        story = StreamedStory(front_matter(provinces, numbers, recorded, settings, geometry,
-                                           reused.pop() if reused else None)
-                              + [PageBreak(), Bookmark("provinces", "各省市简报", pages=recorded)], rest())
-        buffer = io.BytesIO()
-        document(buffer, geometry, settings, title=settings.title, subject=settings.issue_label,
-                 keywords=[settings.name, *dict.fromkeys(p.name for p in provinces)],
-                 numbered_from=2).build(story, canvasmaker=CompactCanvas)
-        return buffer.getvalue()
-
-    pdf = build(numbers)
-    if recorded != numbers:  # the prediction missed: build again with where the parts really landed
-        numbers = dict(recorded)
-        pdf = build(numbers)
-        if recorded != numbers:  # a province page that did not take exactly one page would shift the rest
-            raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {recorded}")
-    return pdf
+def combined_pdf(provinces: list[Province], body_of: Callable[[int], Body], settings: ReportSettings,
+                 geometry: PageGeometry = PageGeometry()) -> bytes:
+    """The combined report in memory (for tests and small reports): ``body_of(index)`` draws a province."""
+    buffer = io.BytesIO()
+    report = CombinedReport(provinces, settings, geometry)
+    report.start(buffer)
+    for index in range(len(provinces)):
+        report.add(index, body_of(index))
+    report.close()
+    return buffer.getvalue()

@@ -1,0 +1,149 @@
+"""Our PDF writer read back by qpdf (pikepdf) and pdfium: a sound file, strings and names as written, and a
+combined report written page by page that does not depend on the order its pages came in."""
+from __future__ import annotations
+
+import io
+import random
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from briefing.check import check_settings, load_checked
+from briefing.geometry import PageGeometry
+from briefing.layout import lay_out
+from briefing.pdfdocument import Metadata, PdfDocument
+from briefing.pdfwrite import PdfWriter, name, text_string
+from briefing.render import brief_body
+from briefing.report import CombinedReport, Province
+from conftest import BRIEFS, STEMS, page_texts
+
+SEEDS = BRIEFS.parent / "seeds"
+
+
+def test_a_written_file_is_sound_and_its_offsets_exact() -> None:
+    buffer = io.BytesIO()
+    writer = PdfWriter(buffer)
+    pages = writer.reserve()
+    page = writer.write(f"<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 200 100] /Resources << >> >>")
+    writer.write(f"<< /Type /Pages /Count 1 /Kids [{page} 0 R] >>", pages)
+    title = text_string("简报 (1) \\ ok")
+    info = writer.write(f"<< /Title {title} >>")
+    root = writer.write(f"<< /Type /Catalog /Pages {pages} 0 R >>")
+    writer.close(root, info)
+    data = buffer.getvalue()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert str(pdf.docinfo.Title) == "简报 (1) \\ ok"
+        assert len(pdf.pages) == 1
+    for number, offset in enumerate(_xref(data)[1:], 1):
+        assert data[offset:].startswith(f"{number} 0 obj".encode()), number
+
+
+def _xref(data: bytes) -> list[int]:
+    start = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    rows = data[start:].split(b"\n")
+    count = int(rows[1].split()[1])
+    return [int(row[:10]) for row in rows[2:2 + count]]
+
+
+def test_a_reserved_object_never_written_is_refused() -> None:
+    writer = PdfWriter(io.BytesIO())
+    writer.reserve()
+    info = writer.write("<< >>")
+    with pytest.raises(ValueError, match="reserved but not written"):
+        writer.close(info, info)
+
+
+@pytest.mark.parametrize("text", ["plain", "a(b)c\\d", "对口援疆", "é"])
+def test_text_strings_come_back(text: str) -> None:
+    buffer = io.BytesIO()
+    writer = PdfWriter(buffer)
+    info = writer.write(f"<< /Title {text_string(text)} >>")
+    pages = writer.write("<< /Type /Pages /Count 0 /Kids [] >>")
+    writer.close(writer.write(f"<< /Type /Catalog /Pages {pages} 0 R >>"), info)
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as pdf:
+        assert str(pdf.docinfo.Title) == text
+
+
+def test_names_escape_what_a_name_cannot_hold() -> None:
+    assert name("BriefingSerif-Bold") == "/BriefingSerif-Bold"
+    assert name("a b/c#") == "/a#20b#2Fc#23"
+
+
+@pytest.fixture(scope="module")
+def seed_pages() -> tuple[list[Province], list, object]:
+    settings, geometry = check_settings(BRIEFS / "report.yaml"), PageGeometry()
+    provinces, bodies = [], []
+    for stem in STEMS:
+        loaded, photo = load_checked(BRIEFS / f"{stem}.yaml", SEEDS, geometry)
+        provinces.append(Province(stem, loaded.brief))
+        bodies.append(brief_body(lay_out(loaded, settings, geometry, photo), settings, geometry))
+    return provinces * 3, bodies * 3, settings
+
+
+def _combined(provinces: list[Province], bodies: list, settings, order: list[int]) -> bytes:
+    report = CombinedReport(provinces, settings)
+    buffer = io.BytesIO()
+    early = order[:2]  # pages may come before the report has started
+    for index in early:
+        report.add(index, bodies[index])
+    report.start(buffer)
+    for index in order[2:]:
+        report.add(index, bodies[index])
+    report.close()
+    return buffer.getvalue()
+
+
+def test_the_combined_report_does_not_depend_on_the_order_pages_come_in(seed_pages, tmp_path: Path) -> None:
+    provinces, bodies, settings = seed_pages
+    in_order = _combined(provinces, bodies, settings, list(range(len(provinces))))
+    shuffled = list(range(len(provinces)))
+    random.Random(7).shuffle(shuffled)
+    assert _combined(provinces, bodies, settings, shuffled) == in_order
+    (tmp_path / "c.pdf").write_bytes(in_order)
+    texts = page_texts(tmp_path / "c.pdf")
+    first = next(i for i, text in enumerate(texts) if "皮山" in text and "— " in text and i > 3)
+    for offset in range(len(provinces)):  # the provinces in their order, each numbered
+        assert f"— {first + offset + 1} —" in texts[first + offset]
+    with pikepdf.open(io.BytesIO(in_order)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+            provinces_entry = outline.root[titles.index("各省市简报")]
+            assert [child.title for child in provinces_entry.children] == [p.name for p in provinces]
+
+
+def test_a_combined_report_missing_a_page_is_refused(seed_pages) -> None:
+    provinces, bodies, settings = seed_pages
+    report = CombinedReport(provinces, settings)
+    report.start(io.BytesIO())
+    for index in range(len(provinces) - 1):
+        report.add(index, bodies[index])
+    with pytest.raises(ValueError, match="province pages added"):
+        report.close()
+
+
+def test_links_in_the_contents_go_to_their_pages(built: Path) -> None:
+    with pikepdf.open(built / "combined.pdf") as pdf:
+        page_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        targets = [page_of[annotation.Dest[0].objgen] for annotation in pdf.pages[1].Annots]
+    texts = page_texts(built / "combined.pdf")
+    # overview, charts, the provinces (from the first province's page), each province, sources
+    assert targets == sorted(targets) and len(set(targets)) == 3 + len(STEMS)
+    for target in set(targets):
+        assert f"— {target + 1} —" in texts[target]
+
+
+def test_a_pdf_document_needs_every_page() -> None:
+    pdf = PdfDocument(io.BytesIO(), (100, 100), 2, Metadata("t", "a", "s", [], date(2026, 1, 1)))
+    with pytest.raises(ValueError, match="0 pages added of 2"):
+        pdf.close()
+
+
+def test_every_built_pdf_is_sound(built: Path) -> None:
+    for path in sorted(built.glob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            assert pdf.check_pdf_syntax() == [], path.name
+            assert pdf.Root.Lang == "zh-CN" and pdf.Root.ViewerPreferences.DisplayDocTitle
