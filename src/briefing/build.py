@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -289,7 +289,7 @@ def _work(job: _Job, share: list[_Task], send) -> None:
         to_write = []
         for task in share:
             checked = check_one(job, task)
-            send.send(checked)
+            send.send(replace(checked, photo=None))  # the photo is needed here only
             if not checked.problems:
                 to_write.append((task, checked))
         for task, checked in to_write:

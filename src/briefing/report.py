@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -46,7 +47,8 @@ class Province:
     What more than one part of the report needs is taken out of it once, here.
     """
 
-    __slots__ = ("stem", "name", "title", "kinds", "chart_figures", "_pickled")
+    __slots__ = ("stem", "name", "title", "regions", "period", "kinds", "chart_figures", "overview_figures",
+                 "_pickled")
 
     def __init__(self, stem: str, brief: Brief | bytes):
         if isinstance(brief, bytes):
@@ -54,12 +56,34 @@ class Province:
         else:
             self._pickled = pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)
         self.stem, self.name, self.title = stem, brief.province, brief.title
+        self.regions, self.period = "、".join(brief.regions), brief.period
         self.kinds = frozenset(metric.kind for metric in brief.metrics)
         self.chart_figures = {kind: next(iter(figures_of(brief, kind)), None) for kind in CHART_KINDS}
+        # each kind's figures as the overview prints them: (the source's form, as-of date and common unit)
+        self.overview_figures = {kind: [(fig.printed, "\n".join(filter(None, (fig.metric.as_of, fig.common_text))))
+                                        for fig in figures_of(brief, kind)] for kind in self.kinds}
 
     @property
     def brief(self) -> Brief:
         return pickle.loads(self._pickled)
+
+
+class StreamedStory(list):
+    """A story whose later flowables are made only when the build reaches them (ReportLab takes a story
+    from its front and asks its length), so a long one is never held whole."""
+
+    def __init__(self, head: list[Flowable], rest: Iterator[Flowable]):
+        super().__init__(head)
+        self._rest: Iterator[Flowable] | None = rest
+
+    def __len__(self) -> int:
+        while list.__len__(self) < 4 and self._rest is not None:
+            following = next(self._rest, None)
+            if following is None:
+                self._rest = None
+            else:
+                self.append(following)
+        return list.__len__(self)
 
 
 class AtPageBottom(Flowable):
@@ -111,12 +135,13 @@ def contents(parts: list[Part], numbers: dict[str, int], geometry: PageGeometry)
                            alignment=TA_LEFT)  # titles in a list: flush left, as contents are set
     sub = ParagraphStyle("contents_sub", parent=entry, leftIndent=26, fontSize=12)
     number = ParagraphStyle("contents_number", parent=entry, alignment=TA_RIGHT)
-    rows = []
-    for part in parts:
+    def row(index: int) -> list:
+        part = parts[index]
         page = numbers.get(part.key)
         link = part.key if page else None
-        rows.append([TextBlock([Run(part.title, link=link)], sub if part.level else entry),
-                     TextBlock([Run(str(page or 999), link=link)], number)])
+        return [TextBlock([Run(part.title, link=link)], sub if part.level else entry),
+                TextBlock([Run(str(page or 999), link=link)], number)]
+
     style = table_style([("LINEBELOW", (0, 0), (-1, -1), 0.3, HexColor("#BBBBBB")),
                          ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                          ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -125,19 +150,15 @@ def contents(parts: list[Part], numbers: dict[str, int], geometry: PageGeometry)
         "contents_heading", parent=st.title, fontName=fonts.SANS_BOLD, fontSize=18, leading=26, spaceBefore=0,
         spaceAfter=16))
     first_room = geometry.height - measure([heading], geometry.width, geometry.height)
-    return [heading, *_tables_by_page(None, rows, [geometry.width - 48, 48], style, geometry, first_room)]
+    return [heading, *_tables_by_page(None, row, len(parts), [geometry.width - 48, 48], style, geometry, first_room)]
 
 
-def _figure_cell(figures: list[Figure], cell: ParagraphStyle, note: ParagraphStyle) -> list[Flowable] | str:
+def _figure_cell(figures: list[tuple[str, str]], cell: ParagraphStyle, note: ParagraphStyle) -> list[Flowable]:
     if not figures:
         return [TextBlock("—", cell)]
     out: list[Flowable] = []
-    for fig in figures:
-        out.append(TextBlock(fig.printed, cell))
-        extra = [fig.metric.as_of]
-        if fig.common_text:
-            extra.append(fig.common_text)
-        out.append(TextBlock("\n".join(extra), note))
+    for printed, notes in figures:
+        out += [TextBlock(printed, cell), TextBlock(notes, note)]
     return out
 
 
@@ -150,12 +171,16 @@ def overview(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     cell = ParagraphStyle("td", parent=st.body, fontSize=8.5, leading=11, firstLineIndent=0, alignment=TA_CENTER)
     left = ParagraphStyle("td_left", parent=cell, alignment=0)
     note = ParagraphStyle("td_note", parent=cell, fontSize=6.8, leading=8.5, textColor=GREY)
-    header = [TextBlock("省市", head), TextBlock("受援地区", head), TextBlock("时期", head)] + \
-             [TextBlock(kind_name(kind), head) for kind in kinds]
-    rows = [[TextBlock(brief.province, cell), TextBlock("、".join(brief.regions), left),
-             TextBlock(brief.period, cell)] + [_figure_cell(figures_of(brief, kind), cell, note)
-                                                       for kind in kinds]
-            for brief in (page.brief for page in pages)]
+
+    def header() -> list:
+        return [TextBlock("省市", head), TextBlock("受援地区", head), TextBlock("时期", head)] + \
+            [TextBlock(kind_name(kind), head) for kind in kinds]
+
+    def row(index: int) -> list:
+        page = pages[index]
+        return [TextBlock(page.name, cell), TextBlock(page.regions, left), TextBlock(page.period, cell)] + \
+            [_figure_cell(page.overview_figures.get(kind, []), cell, note) for kind in kinds]
+
     fixed = [32, 76, 50]
     widths = fixed + [(geometry.width - sum(fixed)) / max(1, len(kinds))] * len(kinds)
     style = table_style([
@@ -164,36 +189,59 @@ def overview(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
         ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
     heading = TextBlock("一、各省市援疆主要数字对照", _heading_style(st))
-    tables = _tables_by_page(header, rows, widths, style, geometry,
+    tables = _tables_by_page(header, row, len(pages), widths, style, geometry,
                              first_room=geometry.height - measure([heading], geometry.width, geometry.height))
     footnote = ParagraphStyle("footnote", parent=st.sources, fontSize=8.5, leading=13, spaceBefore=6)
     return [heading, *tables, TextBlock(PERIOD_NOTE, footnote)]
 
 
-def _tables_by_page(header: list | None, rows: list[list], widths: list[float], style: TableStyle,
-                    geometry: PageGeometry, first_room: float) -> list[Flowable]:
-    """One table per page (each with the header row, if any), so the number of pages is known before the
-    build. ReportLab also re-wraps the rest of a long table at every page it splits, which costs O(N²)
-    for N rows; measuring each row once and cutting here is linear."""
+class PageTable(Flowable):
+    """One page's rows of a long table, whose height is known: the Table (and its rows' flowables) is
+    made only when drawn and dropped after, so a table of 1000 provinces is never held whole."""
 
+    def __init__(self, make: Callable[[], Table], width: float, height: float):
+        super().__init__()
+        self.make, self.width, self.height = make, width, height
+        self.hAlign = "CENTER"
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        table = self.make()
+        table.wrapOn(self.canv, self.width, self.height)
+        table.drawOn(self.canv, 0, 0)
+
+
+def _tables_by_page(header: Callable[[], list] | None, row_of: Callable[[int], list], count: int,
+                    widths: list[float], style: TableStyle, geometry: PageGeometry,
+                    first_room: float) -> list[Flowable]:
+    """The ``count`` rows (``row_of(index)`` makes one) cut into one table per page, each with the header
+    row if any, so the number of pages is known before the build. Each row is measured once as it is
+    made, then let go; the page's table makes its rows again when drawn, at the heights measured here.
+    (ReportLab would re-wrap the rest of a long table at every page it splits: O(N²) for N rows.)"""
     padding = _paddings(style)
+    header_height = _row_height(header(), widths, padding) if header else 0.0
 
-    def height(table_rows: list[list]) -> float:
-        return sum(_row_height(row, widths, padding) for row in table_rows)
+    def table(start: int, end: int, heights: list[float]) -> PageTable:
+        def make() -> Table:
+            head = [header()] if header else []
+            rows = [row_of(index) for index in range(start, end)]
+            return Table([*head, *rows], colWidths=widths, rowHeights=([header_height] if header else []) + heights,
+                         style=style, hAlign="CENTER")
+        return PageTable(make, sum(widths), header_height + sum(heights))
 
-    head = [header] if header else []
-    header_height = height(head) if head else 0.0
     out: list[Flowable] = []
-    room, block = first_room - header_height - _SLACK, []
-    for row in rows:
-        row_height = height([row])
-        if block and row_height > room:
-            out += [Table([*head, *block], colWidths=widths, style=style, hAlign="CENTER"), PageBreak()]
-            room, block = geometry.height - header_height - _SLACK, []
-        block.append(row)
+    room, start, heights = first_room - header_height - _SLACK, 0, []
+    for index in range(count):
+        row_height = _row_height(row_of(index), widths, padding)
+        if heights and row_height > room:
+            out += [table(start, index, heights), PageBreak()]
+            room, start, heights = geometry.height - header_height - _SLACK, index, []
+        heights.append(row_height)
         room -= row_height
-    if block:
-        out.append(Table([*head, *block], colWidths=widths, style=style, hAlign="CENTER", repeatRows=len(head)))
+    if heights:
+        out.append(table(start, count, heights))
     return out
 
 
@@ -314,8 +362,9 @@ def charts(pages: list[Province], geometry: PageGeometry) -> list[Flowable]:
     return out
 
 
-def appendix(pages: list[Province]) -> list[Flowable]:
-    """Every cited seed document once, with the figures each province took from it."""
+def appendix(pages: list[Province]) -> Iterator[Flowable]:
+    """Every cited seed document once, with the figures each province took from it (made one by one as
+    they are drawn: a report of 1000 provinces lists about 3000)."""
     st = styles_for(12)
     title = ParagraphStyle("source_title", parent=st.body, firstLineIndent=0, fontName=fonts.SERIF_BOLD,
                            fontSize=11, leading=17, spaceBefore=8)
@@ -338,16 +387,17 @@ def appendix(pages: list[Province]) -> list[Flowable]:
                 if metric.source == source.id:
                     documents[source.file].append(
                         f"{brief.province}·{metric.label}：{printed_figure(metric)}（原文：“{metric.quote}”）")
-    out: list[Flowable] = [TextBlock("三、资料来源", _heading_style(st))]
+    yield TextBlock("三、资料来源", _heading_style(st))
     for number, (file, figures) in enumerate(sorted(documents.items()), 1):
-        block = [TextBlock(f"[{number}] {described[file]}", title)]
-        block += [TextBlock(f, item) for f in figures]
-        block.append(TextBlock(f"另有要点{points[file]}条引用此文。" if figures else
-                               f"要点{points[file]}条引用此文，未取作核心数字。", item))
-        out.append(KeepTogether(block) if len(block) < 12 else block[0])
-        if len(block) >= 12:
-            out += block[1:]
-    return out
+        heading = TextBlock(f"[{number}] {described[file]}", title)
+        closing = TextBlock(f"另有要点{points[file]}条引用此文。" if figures else
+                            f"要点{points[file]}条引用此文，未取作核心数字。", item)
+        if len(figures) < 10:  # a short entry stays on one page
+            yield KeepTogether([heading, *(TextBlock(f, item) for f in figures), closing])
+            continue
+        yield heading
+        yield from (TextBlock(f, item) for f in figures)  # made as the build reaches them
+        yield closing
 
 
 def colophon(settings: ReportSettings, geometry: PageGeometry) -> Flowable:
@@ -428,8 +478,8 @@ class CombinedReport:
         else:
             raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {landed}")
         self.front = front
-        self.back = draw_pages([Bookmark("sources", "三、资料来源"), *appendix(provinces),
-                                colophon(settings, geometry)], geometry)
+        back_matter = itertools.chain(appendix(provinces), [colophon(settings, geometry)])
+        self.back = draw_pages(StreamedStory([Bookmark("sources", "三、资料来源")], back_matter), geometry)
         self.waiting: dict[int, Body] = {}
         self.next = 0
         self.pdf: PdfDocument | None = None

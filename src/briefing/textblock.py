@@ -9,6 +9,7 @@ opening mark never ends one), keeps digit and Latin runs whole, and justifies by
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from bisect import bisect_right
@@ -84,7 +85,7 @@ def _width_table(font_name: str) -> tuple[dict[int, float], float]:
     return face.charWidths, face.defaultWidth
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     start: int  # index into the block's text
     end: int  # exclusive; trailing spaces and the forced break are not drawn
@@ -103,22 +104,22 @@ class TextBlock(Flowable):
         self.style = style
         self.continued = continued  # a piece after a split: no first-line indent, no space before
         self.text = "".join(run.text for run in self.runs)
-        self._run_of: list[int] = []
+        self._run_of = array("H")  # the run of each character (arrays: a tenth of a list's memory)
         glued = set()
         for index, run in enumerate(self.runs):
             if run.glued:
                 glued.add(len(self._run_of))
-            self._run_of.extend([index] * len(run.text))
+            self._run_of.extend(repeat(index, len(run.text)))
         self._glued = frozenset(glued)
         self._wrapped_for: float | None = None
-        self._prefix: list[float] = [0.0]
+        self._prefix = array("d", (0.0,))
         self.lines: list[Line] = []
         self.width = self.height = 0.0
 
     # ---- measuring -------------------------------------------------------------------------------
-    def _prefix_widths(self) -> list[float]:
+    def _prefix_widths(self) -> array:
         """``result[k]``: the width of the first ``k`` characters (iterated in C: no loop per character)."""
-        out, total = [0.0], 0.0
+        out, total = array("d", (0.0,)), 0.0
         st = self.style
         for run in self.runs:
             table, default = _width_table(run.font or st.fontName)
