@@ -207,7 +207,6 @@ class TextBlock(Flowable):
         st = self.style
         canvas = self.canv
         doc = canvas._doc
-        colors = canvas.beginText()  # ReportLab writes the colour operators (grey printing converts them)
         code = ["BT"]
         state: tuple | None = None
         spacing = 0.0
@@ -238,9 +237,7 @@ class TextBlock(Flowable):
                     if state is None or wanted[:2] != state[:2]:
                         code.append(cidfont.select(doc, font, size))
                     if state is None or wanted[2] != state[2]:
-                        colors._code = []
-                        colors.setFillColor(wanted[2])
-                        code += colors._code
+                        code += _fill_operators(canvas, wanted[2])
                     if state is None or wanted[3] != state[3]:
                         code.append(f"{fp_str(run.rise)} Ts")
                     state = wanted
@@ -268,6 +265,21 @@ class TextBlock(Flowable):
             out.append((run_index, self.text[k:j]))
             k = j
         return out
+
+
+_FILLS: dict[tuple, list[str]] = {}
+
+
+def _fill_operators(canvas, color: Color) -> list[str]:
+    """The operators that set ``color`` for text, as ReportLab writes them (grey printing converts them)."""
+    key = (repr(color), canvas._enforceColorSpace)
+    operators = _FILLS.get(key)
+    if operators is None:
+        text = canvas.beginText()
+        text._code = []
+        text.setFillColor(color)
+        operators = _FILLS[key] = list(text._code)
+    return operators
 
 
 def _without_space_after(style: ParagraphStyle) -> ParagraphStyle:
