@@ -9,7 +9,6 @@ opening mark never ends one), keeps digit and Latin runs whole, and justifies by
 """
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from bisect import bisect_right
@@ -104,22 +103,22 @@ class TextBlock(Flowable):
         self.style = style
         self.continued = continued  # a piece after a split: no first-line indent, no space before
         self.text = "".join(run.text for run in self.runs)
-        self._run_of = array("H")  # the run of each character (arrays: a tenth of a list's memory)
+        self._run_of: list[int] = []
         glued = set()
         for index, run in enumerate(self.runs):
             if run.glued:
                 glued.add(len(self._run_of))
-            self._run_of.extend(repeat(index, len(run.text)))
+            self._run_of.extend([index] * len(run.text))
         self._glued = frozenset(glued)
         self._wrapped_for: float | None = None
-        self._prefix = array("d", (0.0,))
+        self._prefix: list[float] = [0.0]
         self.lines: list[Line] = []
         self.width = self.height = 0.0
 
     # ---- measuring -------------------------------------------------------------------------------
-    def _prefix_widths(self) -> array:
+    def _prefix_widths(self) -> list[float]:
         """``result[k]``: the width of the first ``k`` characters (iterated in C: no loop per character)."""
-        out, total = array("d", (0.0,)), 0.0
+        out, total = [0.0], 0.0
         st = self.style
         for run in self.runs:
             table, default = _width_table(run.font or st.fontName)
