@@ -61,6 +61,41 @@ def test_changing_one_brief_rebuilds_it_and_the_combined_report(project: Path, j
     assert pdfs(project / "fresh") == after, "the same bytes as a build from scratch"
 
 
+@pytest.mark.parametrize("damage", ["removed", "torn", "planted", "other inputs"])
+def test_a_kept_page_is_used_only_when_it_is_sound_and_of_these_inputs(project: Path, damage: str) -> None:
+    """A kept page that is missing, torn, not ours or made from other inputs is not used: the brief is
+    checked and drawn again, and the combined report is the same bytes as a fresh build's."""
+    many(project, copies=1)
+    run(project, "out", jobs=1)
+    pages = project / "out" / ".briefing-pages"
+    assert sorted(p.stem for p in pages.iterdir()) == sorted(p.stem for p in discover(project / "briefs"))
+    kept = pages / "anhui-0.page"
+    if damage == "removed":
+        kept.unlink()
+    elif damage == "torn":
+        kept.write_bytes(kept.read_bytes()[:-100])
+    elif damage == "planted":
+        import pickle
+
+        kept.write_bytes(pickle.dumps(("not", "ours")))
+    else:  # a page drawn from other inputs, under this brief's name
+        kept.write_bytes((pages / "shanghai-0.page").read_bytes())
+    brief = project / "briefs" / "shanghai.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("文旅交流", "文化旅游"), encoding="utf-8")
+    assert sorted(p.name for p in run(project, "out", jobs=1).written) == ["combined.pdf", "shanghai.pdf"]
+    run(project, "fresh", jobs=1)
+    assert pdfs(project / "out") == pdfs(project / "fresh")
+    assert kept.is_file(), "kept again once drawn"
+
+
+def test_kept_pages_of_removed_briefs_are_dropped(project: Path) -> None:
+    many(project, copies=1)
+    run(project, "out", jobs=1)
+    (project / "briefs" / "anhui-0.yaml").unlink()
+    run(project, "out", jobs=1)
+    assert "anhui-0" not in {p.stem for p in (project / "out" / ".briefing-pages").iterdir()}
+
+
 def test_parallel_build_with_a_bad_brief_keeps_the_combined_report(project: Path) -> None:
     briefs = many(project)
     run(project, "out", jobs=2)
@@ -115,7 +150,15 @@ def test_progress_counts_checking_writing_and_the_combined_pages(project: Path, 
     brief.write_text(brief.read_text(encoding="utf-8").replace("皮山", "皮山县", 1), encoding="utf-8")
     calls.clear()
     run(project, "out", jobs=jobs, progress=lambda done, total: calls.append((done, total)))
-    # one brief checked and written, the others loaded again for the combined report, which is made again
+    # one brief checked and written; the combined report made again, the others' pages read as kept
+    assert {total for _, total in calls} == {2 + len(briefs)}
+    assert calls[-1][0] == calls[-1][1]
+
+    shutil.rmtree(project / "out" / ".briefing-pages")
+    brief.write_text(brief.read_text(encoding="utf-8").replace("皮山县", "皮山", 1), encoding="utf-8")
+    calls.clear()
+    run(project, "out", jobs=jobs, progress=lambda done, total: calls.append((done, total)))
+    # no kept pages: the others are checked and drawn again (not written)
     assert {total for _, total in calls} == {2 + (len(briefs) - 1) + len(briefs)}
     assert calls[-1][0] == calls[-1][1]
 

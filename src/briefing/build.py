@@ -71,6 +71,7 @@ class Written:
     pdf: tuple[int, ...]
     body_size: float
     body: "Body"
+    brief_json: bytes  # for the page cache
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Drawn:
 
     index: int
     body: "Body"
+    brief_json: bytes
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Ch
     if not task.write:
         with signals_end_at_once():
             page = page_at_size(task.path, checked, job.settings, job.geometry)
-            return Drawn(task.index, brief_body(page, job.settings, job.geometry))
+            return Drawn(task.index, brief_body(page, job.settings, job.geometry), page.brief.model_dump_json().encode())
     try:
         with signals_end_at_once():
             page = lay_out(_loaded(task.path, checked), job.settings, job.geometry, checked.photo)
@@ -152,7 +154,7 @@ def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Ch
         return Checked(task.index, task.path.stem, error.problems)
     target = job.out_dir / f"{task.path.stem}.pdf"
     write_atomic(target, pdf)
-    return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body)
+    return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body, page.brief.model_dump_json().encode())
 
 
 @contextmanager
@@ -359,9 +361,12 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         inputs = combined_digest(settings_digest, environment, [(p.stem, manifest.briefs[p.stem]) for p in briefs])
         combined = not _kept_combined(target, inputs, old, manifest, result)
     combined = combined and bool(briefs)
-    if combined:  # the combined report needs every brief: the unchanged ones are loaded again (not written)
-        tasks = sorted(tasks + unchanged, key=lambda task: task.index)
-    if not tasks:
+    kept: dict[int, tuple[Checked, str]] = {}
+    if combined:  # the combined report needs every brief: an unchanged one's kept page, or else it is
+        # checked and drawn again (not written)
+        kept = _kept_pages(out_dir, briefs, unchanged, manifest, settings_digest, environment)
+        tasks = sorted(tasks + [task for task in unchanged if task.index not in kept], key=lambda task: task.index)
+    if not tasks and not kept:
         manifest.write(out_dir)
         return result
     from .check import check_settings
@@ -376,13 +381,34 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     job = _Job(out_dir, seeds_dir, settings, geometry)
     units = _Progress(progress, sum(2 if task.write else 1 for task in tasks) + (len(briefs) if combined else 0))
     units.show()
-    checked: dict[int, Checked] = {}
-    report = _Combined(target, briefs, settings, geometry) if combined else None
+    checked: dict[int, Checked] = {index: item for index, (item, _) in kept.items()}
+    report = _Combined(target, briefs, settings, geometry, out_dir, {i: key for i, (_, key) in kept.items()}) \
+        if combined else None
+    from . import pagecache
+
+    def page_key(entry: Entry) -> str:
+        return pagecache.key(settings_digest, environment, entry)
+
+    def start_report() -> None:
+        """Once every brief is checked and good: start the combined report, unless it is kept."""
+        if not report or len(checked) != len(briefs) or result.errors:
+            return
+        inputs = combined_digest(settings_digest, environment, [
+            (p.stem, _entry(checked[i], brief_digests[p.stem], digests, 0.0)) for i, p in enumerate(briefs)])
+        if _kept_combined(target, inputs, old, manifest, result):
+            report.discard()
+        else:
+            report.start(checked, inputs)
+            units.add(len(kept))
+
     try:
+        start_report()
         for message in _run_tasks(job, tasks, jobs):
             if isinstance(message, Drawn):
                 if report:
                     report.add(message.index, message.body)
+                stem = briefs[message.index].stem
+                pagecache.save(out_dir, stem, page_key(manifest.briefs[stem]), message.brief_json, message.body)
                 units.add(1)
                 continue
             if isinstance(message, Written):
@@ -391,6 +417,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 item = checked[message.index]
                 entry = _entry(item, brief_digests[item.stem], digests, message.body_size, list(message.pdf))
                 manifest.briefs[item.stem] = entry
+                pagecache.save(out_dir, item.stem, page_key(entry), message.brief_json, message.body)
                 pdf = out_dir / f"{item.stem}.pdf"
                 result.written.append(pdf)
                 log(f"wrote {display_path(pdf)} (body {entry.body_size:g} pt)")
@@ -408,13 +435,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 result.errors.append(BriefError(message.problems))
                 if report:
                     report.discard()
-            if report and len(checked) == len(tasks) and not result.errors:
-                combined_inputs = combined_digest(settings_digest, environment, [
-                    (p.stem, _entry(checked[i], brief_digests[p.stem], digests, 0.0)) for i, p in enumerate(briefs)])
-                if _kept_combined(target, combined_inputs, old, manifest, result):
-                    report.discard()
-                else:
-                    report.start(checked, combined_inputs)
+            start_report()
         if combined and result.errors:
             result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
                                        "combined report must not silently lack a province")
@@ -428,7 +449,27 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             report.discard()
     units.finish()
     manifest.write(out_dir)
+    pagecache.keep_only(out_dir, set(manifest.briefs))
     return result
+
+
+def _kept_pages(out_dir: Path, briefs: list[Path], unchanged: list[_Task], manifest: Manifest, settings: str,
+                environment: str) -> dict[int, tuple[Checked, str]]:
+    """The unchanged briefs whose page is kept from the build that wrote them (``pagecache``), each
+    with what the combined report needs of it and its page's key."""
+    from . import pagecache
+    from .model import Brief
+
+    kept = {}
+    for task in unchanged:
+        entry = manifest.briefs[task.path.stem]
+        page_key = pagecache.key(settings, environment, entry)
+        found = pagecache.load(out_dir, task.path.stem, page_key)
+        if found:
+            brief = Brief.model_validate_json(found[0])
+            kept[task.index] = (Checked(task.index, task.path.stem, [], tuple(entry.deps), entry.body_size,
+                                        pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)), page_key)
+    return kept
 
 
 def _kept_combined(target: Path, inputs: str, old: Manifest, manifest: Manifest, result: BuildResult) -> bool:
@@ -450,8 +491,11 @@ class _Combined:
     and good, written to a temporary file page by page, and put in place by ``commit``; ``discard``
     drops it (the old combined.pdf stays)."""
 
-    def __init__(self, target: Path, briefs: list[Path], settings: "ReportSettings", geometry: "PageGeometry"):
+    def __init__(self, target: Path, briefs: list[Path], settings: "ReportSettings", geometry: "PageGeometry",
+                 out_dir: Path, kept: dict[int, str]):
         self.target, self.briefs, self.settings, self.geometry = target, briefs, settings, geometry
+        self.out_dir = out_dir
+        self.kept = kept  # pages read from the page cache when the report reaches them: index -> key
         self.early: dict[int, "Body"] = {}  # pages that came before the report started
         self.report: Any = None
         self.file: AtomicFile | None = None
@@ -473,6 +517,7 @@ class _Combined:
         self.report.start(self.file.out)
         for index in sorted(self.early):
             self.report.add(index, self.early.pop(index))
+        self._add_kept()
 
     def add(self, index: int, body: "Body") -> None:
         if self.discarded:
@@ -481,6 +526,19 @@ class _Combined:
             self.early[index] = body
         else:
             self.report.add(index, body)
+            self._add_kept()
+
+    def _add_kept(self) -> None:
+        """The kept pages the report has reached, read one at a time (never all held at once)."""
+        from . import pagecache
+
+        while self.report.next in self.kept:
+            index = self.report.next
+            stem = self.briefs[index].stem
+            found = pagecache.load(self.out_dir, stem, self.kept.pop(index))
+            if found is None:
+                raise RuntimeError(f"the kept page of {stem} was removed during the build; build again")
+            self.report.add(index, found[1])
 
     def commit(self) -> None:
         self.report.close()
