@@ -78,7 +78,8 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
                 wanted = (most, math.ceil(most * down / across))
                 image.draft("RGB", wanted[::-1] if turned else wanted)  # a JPEG decodes at 1/2, 1/4 or 1/8 size
                 image.load()
-                oriented = ImageOps.exif_transpose(image)  # a plain copy when there is nothing to turn
+                ImageOps.exif_transpose(image, in_place=True)  # nothing done when there is nothing to turn
+                oriented = image
     except BriefError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -92,7 +93,8 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
         oriented = flat
-    picture = oriented.convert("L" if grayscale else "RGB")
+    mode = "L" if grayscale else "RGB"
+    picture = oriented if oriented.mode == mode else oriented.convert(mode)
     if picture.width > most:
         picture = picture.resize((most, max(1, round(picture.height * most / picture.width))), Image.Resampling.LANCZOS)
     return PreparedPhoto(_jpeg_within_budget(picture), picture.width, picture.height, path)
