@@ -61,7 +61,7 @@ def test_changing_one_brief_rebuilds_it_and_the_combined_report(project: Path, j
     assert pdfs(project / "fresh") == after, "the same bytes as a build from scratch"
 
 
-@pytest.mark.parametrize("damage", ["removed", "torn", "planted", "other inputs"])
+@pytest.mark.parametrize("damage", ["removed", "torn", "zeroed", "planted", "other inputs"])
 def test_a_kept_page_is_used_only_when_it_is_sound_and_of_these_inputs(project: Path, damage: str) -> None:
     """A kept page that is missing, torn, not ours or made from other inputs is not used: the brief is
     checked and drawn again, and the combined report is the same bytes as a fresh build's."""
@@ -74,6 +74,9 @@ def test_a_kept_page_is_used_only_when_it_is_sound_and_of_these_inputs(project: 
         kept.unlink()
     elif damage == "torn":
         kept.write_bytes(kept.read_bytes()[:-100])
+    elif damage == "zeroed":  # as a crash can leave a file: its length, but not all of its bytes
+        data = kept.read_bytes()
+        kept.write_bytes(data[:len(data) // 2] + bytes(len(data) - len(data) // 2))
     elif damage == "planted":
         import pickle
 

@@ -5,15 +5,15 @@ An entry holds what the combined report needs of one brief: the brief (as JSON),
 its drawn page (``render.Body``). It is written when the brief is drawn, and used only when it was
 made from the very inputs the build finds (the brief, its seeds and photo, the settings, the fonts,
 the version and options: ``key``). A file that is missing, torn, of another format or of other inputs
-is not used: the brief is checked and drawn again. Entries are marshalled plain values, so reading a
-planted file cannot run code (as unpickling could).
+is not used: the brief is checked and drawn again. Entries are marshalled plain values behind a CRC-32
+of them, so reading a planted file cannot run code (as unpickling could) and a torn one is noticed.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import marshal
-import os
+import zlib
 from pathlib import Path
 
 from .manifest import Entry
@@ -35,26 +35,32 @@ def _path(out_dir: Path, stem: str) -> Path:
 
 
 def save(out_dir: Path, stem: str, entry_key: str, brief_json: bytes, body: Body) -> None:
-    """Keep a brief's page (replacing the one kept before). A cache: not synced to disk, and a write
-    that fails only means the page will be drawn again."""
+    """Keep a brief's page (replacing the one kept before). A cache, written in place: a write cut
+    short leaves a file whose checksum fails, so it is not used; a write that fails only means the
+    page will be drawn again."""
     images = tuple((i.name, i.width, i.height, i.color_space, i.bits, i.filters, i.data) for i in body.images)
-    data = marshal.dumps((FORMAT, entry_key, brief_json, body.stream, body.characters, images,
-                          tuple((link.target, link.rect) for link in body.links),
-                          tuple((mark.key, mark.title, mark.level) for mark in body.marks)))
-    folder = out_dir / FOLDER
-    temp = folder / f".{stem}.{os.getpid()}.tmp"
+    payload = marshal.dumps((FORMAT, entry_key, brief_json, body.stream, body.characters, images,
+                             tuple((link.target, link.rect) for link in body.links),
+                             tuple((mark.key, mark.title, mark.level) for mark in body.marks)))
+    data = zlib.crc32(payload).to_bytes(4, "big") + payload
+    path = _path(out_dir, stem)
     try:
-        folder.mkdir(exist_ok=True)
-        temp.write_bytes(data)
-        os.replace(temp, _path(out_dir, stem))
+        try:
+            path.write_bytes(data)
+        except FileNotFoundError:
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(data)
     except OSError:
-        temp.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
 
 
 def load(out_dir: Path, stem: str, entry_key: str) -> tuple[bytes, Body] | None:
     """The brief (JSON) and page kept for these inputs, or None."""
     try:
-        values = marshal.loads(_path(out_dir, stem).read_bytes())
+        data = _path(out_dir, stem).read_bytes()
+        if len(data) < 4 or zlib.crc32(data[4:]).to_bytes(4, "big") != data[:4]:
+            return None
+        values = marshal.loads(data[4:])
         version, kept_key, brief_json, stream, characters, images, links, marks = values
         if version != FORMAT or kept_key != entry_key:
             return None
