@@ -34,6 +34,7 @@ import tarfile
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -310,13 +311,14 @@ def check(run: Run, what: str) -> None:
 
 
 def time_build(cmd: list[str], work: Path, n: int, mode: str, extra: list[str], runs: int, cold: bool,
-               sample_tree: bool) -> Result:
+               sample_tree: bool, before_each: Callable[[], None] = lambda: None) -> Result:
     out_dir = work / "out"
     argv = [*cmd, "build", "--briefs", str(work / "briefs"), "--out", str(out_dir), *extra]
     result = Result(n, mode, [])
     for index in range(runs):
         if cold:
             shutil.rmtree(out_dir, ignore_errors=True)
+        before_each()
         run = run_child(argv, work, sample_tree)
         check(run, f"N={n} {mode} (run {index + 1}): {shlex.join(argv)}")
         result.runs.append(run)
@@ -353,7 +355,21 @@ def bench_size(cmd: list[str], project: Path, n: int, runs: int, options: set[st
         # out/ is complete from the last cold run; build again with nothing changed
         results.append(time_build(cmd, work, n, "incremental (no change)", [], runs, cold=False,
                                   sample_tree=False))
+        if n > 3:  # one brief edited before each run: it and combined.pdf are made again
+            middle = sorted(p for p in (work / "briefs").glob("*.yaml") if p.name != "report.yaml")[n // 2]
+            results.append(time_build(cmd, work, n, "incremental (one changed)", [], runs, cold=False,
+                                      sample_tree=False, before_each=lambda: edit_lead(middle)))
     return results
+
+
+def edit_lead(brief: Path) -> None:
+    """Change one character of a brief's lead (，↔、), so each build after it has one brief to make."""
+    lines = brief.read_text(encoding="utf-8").splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith("lead:"):
+            lines[index] = line.replace("，", "、", 1) if "，" in line else line.replace("、", "，", 1)
+            break
+    brief.write_text("".join(lines), encoding="utf-8")
 
 
 @dataclass
@@ -601,12 +617,14 @@ PROFILE_GROUPS = [  # (label, [(file suffix, function name), ...]): cumulative t
     ("    line breaking (TextBlock.break_lines)", [("briefing/textblock.py", "break_lines")]),
     ("draw one brief's page (render.brief_body)", [("briefing/render.py", "brief_body")]),
     ("write one brief's PDF from it (render.brief_pdf_of_body)", [("briefing/render.py", "brief_pdf_of_body")]),
-    ("render combined (report.combined_pdf)", [("briefing/report.py", "combined_pdf")]),
-    ("platypus doc.build (all; wrap/split/draw + save)", [("reportlab/platypus/doctemplate.py", "build")]),
+    ("combined report: front matter, sources, 报尾 (report.draw_front_and_back)",
+     [("briefing/report.py", "draw_front_and_back")]),
+    ("platypus doc.build (all drawing: wrap/split/draw, no PDF)", [("reportlab/platypus/doctemplate.py", "build")]),
     ("  drawing text lines (TextBlock.draw)", [("briefing/textblock.py", "draw")]),
     ("  drawing tables (Table.draw)", [("reportlab/platypus/tables.py", "draw")]),
-    ("  canvas.save (PDF serialisation)", [("reportlab/pdfgen/canvas.py", "save")]),
-    ("    font subsets (cidfont.CIDFace.embed)", [("briefing/cidfont.py", "embed")]),
+    ("writing PDF pages (pdfdocument.PdfDocument.add_page)", [("briefing/pdfdocument.py", "add_page")]),
+    ("font subsets (cidfont.CIDFace.write)", [("briefing/cidfont.py", "write")]),
+    ("page cache: keep pages (pagecache.save)", [("briefing/pagecache.py", "save")]),
     ("Deflate (zlib-ng: page streams, fonts)", [("~", "<built-in method zlib_ng.zlib_ng.compress>")]),
     ("write_atomic (write + fsync + rename)", [("briefing/files.py", "write_atomic")]),
     ("  os.fsync", [("~", "<built-in method posix.fsync>")]),

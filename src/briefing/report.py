@@ -454,32 +454,13 @@ def front_matter(provinces: list[Province], numbers: dict[str, int], recorded: d
 
 class CombinedReport:
     """The combined report, written as its pages come. Made, it has drawn its front matter, sources and
-    报尾 (ReportLab's work); ``start`` writes the front matter to a file, ``add`` each province's page
-    (its briefing's drawn body, given in any order, written in order) and ``close`` the rest. Only the
-    pages not yet in order are held in memory.
-
-    The contents print page numbers: where every part lands is predicted first (``simulate``; a
-    province takes exactly one page) and checked against the front matter as drawn, which is drawn
-    again with the true numbers should a prediction ever miss."""
+    报尾 (ReportLab's work, ``draw_front_and_back``); ``start`` writes the front matter to a file, ``add``
+    each province's page (its briefing's drawn body, given in any order, written in order) and
+    ``close`` the rest. Only the pages not yet in order are held in memory."""
 
     def __init__(self, provinces: list[Province], settings: ReportSettings, geometry: PageGeometry = PageGeometry()):
         self.geometry, self.settings, self.provinces = geometry, settings, provinces
-        parts: FrontParts | None = front_parts(provinces, settings, geometry)
-        predicted_pages, numbers = simulate(front_matter(provinces, {}, {}, settings, geometry, parts), geometry)
-        numbers = _numbers(numbers, predicted_pages, provinces)
-        for _ in range(2):
-            recorded: dict[str, int] = {}
-            front = draw_pages(front_matter(provinces, numbers, recorded, settings, geometry, parts), geometry)
-            parts = None  # drawn: made anew should the front matter be drawn again
-            landed = _numbers(recorded, len(front), provinces)
-            if landed == numbers:
-                break
-            numbers = landed
-        else:
-            raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {landed}")
-        self.front = front
-        back_matter = itertools.chain(appendix(provinces), [colophon(settings, geometry)])
-        self.back = draw_pages(StreamedStory([Bookmark("sources", "三、资料来源")], back_matter), geometry)
+        self.front, self.back = draw_front_and_back(provinces, settings, geometry)
         self.waiting: dict[int, Body] = {}
         self.next = 0
         self.pdf: PdfDocument | None = None
@@ -523,6 +504,27 @@ class CombinedReport:
         for page, body in enumerate(self.back):
             add_page(self.pdf, self.geometry, body, first + page)
         self.pdf.close()
+
+
+def draw_front_and_back(provinces: list[Province], settings: ReportSettings,
+                        geometry: PageGeometry) -> tuple[list[Body], list[Body]]:
+    """The pages before the provinces' (cover, contents, overview, charts) and after them (sources,
+    报尾), drawn. The contents' page numbers are predicted, and checked against where the parts land."""
+    parts: FrontParts | None = front_parts(provinces, settings, geometry)
+    predicted_pages, numbers = simulate(front_matter(provinces, {}, {}, settings, geometry, parts), geometry)
+    numbers = _numbers(numbers, predicted_pages, provinces)
+    for _ in range(2):
+        recorded: dict[str, int] = {}
+        front = draw_pages(front_matter(provinces, numbers, recorded, settings, geometry, parts), geometry)
+        parts = None  # drawn: made anew should the front matter be drawn again
+        landed = _numbers(recorded, len(front), provinces)
+        if landed == numbers:
+            break
+        numbers = landed
+    else:
+        raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {landed}")
+    back_matter = itertools.chain(appendix(provinces), [colophon(settings, geometry)])
+    return front, draw_pages(StreamedStory([Bookmark("sources", "三、资料来源")], back_matter), geometry)
 
 
 def _numbers(front: dict[str, int], front_pages: int, provinces: list[Province]) -> dict[str, int]:
