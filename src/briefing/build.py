@@ -192,18 +192,11 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
     """Every task's Checked, then for each good one a Written (or a second Checked with the problem when
     it does not fit its page), or a Drawn for an unchanged brief.
 
-    In parallel, each worker first checks its whole share, then fits, draws and writes it; so every
-    Checked arrives early, and the combined report starts while the workers are still writing, from
-    the pages they drew (sent on with each Written).
+    Every brief is checked before any is written (in parallel: each worker checks its whole share,
+    then fits, draws and writes it), so the combined report starts early and takes each page as it is
+    drawn (sent on with each Written) instead of holding them until every brief is checked.
     """
-    if jobs <= 1:
-        for task in tasks:
-            checked = check_one(job, task)
-            yield checked
-            if not checked.problems:
-                yield write_one(job, task, checked)
-        return
-    if len(tasks) < PARALLEL_FROM:  # in this process, but every brief checked first
+    if jobs <= 1 or len(tasks) < PARALLEL_FROM:  # in this process, every brief checked first (as in parallel)
         checked_all = [check_one(job, task) for task in tasks]
         yield from checked_all
         for task, checked in zip(tasks, checked_all):
