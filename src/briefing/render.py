@@ -66,7 +66,7 @@ class Body:
     marks: tuple[Mark, ...] = ()
 
 
-class CompactCanvas(Canvas):
+class RecordingCanvas(Canvas):
     """A canvas that only records pages (``doc._doSave`` is off): links and bookmarks as data, for
     ``pdfdocument`` to write."""
 
@@ -102,7 +102,7 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
     """Lay out and draw ``story`` in the type area, page after page; each page's ``Body``."""
     bodies: list[Body] = []
 
-    def on_page_end(canvas: CompactCanvas, doc: BaseDocTemplate) -> None:
+    def on_page_end(canvas: RecordingCanvas, doc: BaseDocTemplate) -> None:
         stream = deflate(("\n".join(canvas._code) + "\n").encode("utf8"))
         del canvas._code[:]
         images = tuple(_image(canvas, name) for name in dict.fromkeys(canvas._formsinuse))
@@ -119,7 +119,7 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
         leftMargin=geometry.left, rightMargin=geometry.right, topMargin=geometry.top, bottomMargin=geometry.bottom,
         invariant=1, initialFontName=fonts.SERIF, enforceColorSpace=to_gray if geometry.grayscale else None)
     doc._doSave = 0  # ReportLab's switch for building without writing a PDF: pdfdocument writes ours
-    doc.build(story, canvasmaker=CompactCanvas)
+    doc.build(story, canvasmaker=RecordingCanvas)
     return bodies
 
 
