@@ -263,7 +263,7 @@ def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometr
         return measure(main, width, height) + measure(footer, width, height), main, footer
 
     # the page's height grows with the body size. Most briefs fill the page near the smallest size, so
-    # search upwards from it: gallop (1, 2, 4 sizes up) until a size overflows, then bisect the gap
+    # search upwards from it: from a guess, gallop (1, 2, 4 sizes up) until a size overflows, then bisect
     limit = height - _FIT_SLACK
 
     def fits(index: int) -> tuple[float, float, list[Flowable], list[Flowable]] | None:
@@ -279,7 +279,17 @@ def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometr
             f"{overflow / mm:.0f} mm ({overflow:.0f} pt) too long; shorten the lead, points or metrics")
     best = sizes[best_index], used, main, footer
     too_big, step = -1, 1  # too_big: the smallest index known to overflow (-1: none yet)
-    while best_index > 0:
+    # a first guess: text height grows about as the square of the size (characters per line fall as
+    # lines grow taller); the fixed parts do not grow, so the guess errs small, and the search goes on
+    guess = min((index for index in range(best_index) if used * (sizes[index] / sizes[-1]) ** 2 <= limit),
+                default=best_index)
+    if guess < best_index:
+        found = fits(guess)
+        if found:
+            best, best_index = found, guess
+        else:
+            too_big = guess
+    while best_index > 0 and too_big < 0:
         index = max(best_index - step, 0)
         found = fits(index)
         if not found:
