@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from struct import pack, pack_into
 
 from reportlab.lib.rl_accel import fp_str
@@ -42,6 +43,8 @@ class CIDFace:
         self.hex_of = _HexCIDs(self)  # a str.translate table, filled as characters are met
         self.default_width = Counter(face.charWidths.values()).most_common(1)[0][0]
         self._glyf = face.get_table_pos("glyf")[0]
+        self._outlines: dict[int, bytes] = {}  # glyph → its outline, padded to 4 bytes (as met)
+        self._entries: dict[int, tuple[int, str, str]] = {}  # code → (CID, ToUnicode line, W entry or "")
 
     def cid(self, code: int) -> int:
         """The CID of a code point the face has (its place in the sorted character map, from 1)."""
@@ -68,14 +71,21 @@ class CIDFace:
         new_glyph = {glyph: number for number, glyph in enumerate(glyphs)}
         font_file = self._subset(glyphs)
         tag = "".join(chr(65 + byte % 26) for byte in hashlib.sha256(font_file).digest()[:6])
-        cids = list(map(self.cid, codes))
-        cid_to_gid = bytearray(2 * (max(cids, default=0) + 1))
-        for cid, code in zip(cids, codes):
+        entries = [self._entries.get(code) or self._entry(code) for code in codes]
+        cid_to_gid = bytearray(2 * (max((entry[0] for entry in entries), default=0) + 1))
+        for (cid, _, _), code in zip(entries, codes):
             pack_into(">H", cid_to_gid, 2 * cid, new_glyph[glyph_of[code]])
-        widths = " ".join(f"{cid} [{fp_str(face.charWidths[code])}]" for cid, code in zip(cids, codes)
-                          if face.charWidths[code] != self.default_width)
+        widths = " ".join(entry[2] for entry in entries if entry[2])
         return FaceSubset(f"{tag}+{face.name.decode('latin-1')}", font_file, bytes(cid_to_gid), widths,
-                          _to_unicode_cmap(zip(cids, codes)))
+                          _to_unicode_cmap([entry[1] for entry in entries]))
+
+    def _entry(self, code: int) -> tuple[int, str, str]:
+        """A character's CID, its ToUnicode line and its W entry ("" for the usual width), made once."""
+        cid, width = self.cid(code), self.face.charWidths[code]
+        self._entries[code] = entry = (
+            cid, f"<{cid:04X}> <{chr(code).encode('utf-16-be').hex().upper()}>",
+            f"{cid} [{fp_str(width)}]" if width != self.default_width else "")
+        return entry
 
     def write(self, writer: PdfWriter, characters: set[str], number: int | None = None) -> int:
         """Write the Type0 font (and what it refers to) for a document that drew ``characters`` in this
@@ -104,21 +114,23 @@ class CIDFace:
         """Every glyph's (advance, left side bearing), as the hmtx table holds them in full."""
         return pack(f">{2 * len(self.face.hmetrics)}H", *(value for pair in self.face.hmetrics for value in pair))
 
+    def _outline(self, glyph: int) -> bytes:
+        """A glyph's outline from the glyf table, padded to 4 bytes; kept for the next document."""
+        face = self.face
+        start, end = face.glyphPos[glyph], face.glyphPos[glyph + 1]
+        outline = face._ttf_data[self._glyf + start:self._glyf + end]
+        if len(outline) >= 2 and outline[0] & 0x80:  # negative contour count: a composite glyph
+            raise ValueError(f"{self.name}: glyph {glyph} is composite; fonts/build_fonts.py makes fonts "
+                             "without composite glyphs, which this embedding relies on")
+        self._outlines[glyph] = padded = outline + b"\0" * (-len(outline) % 4)
+        return padded
+
     def _subset(self, glyphs: list[int]) -> bytes:
         """A TrueType font of ``glyphs`` (old numbers, ascending, 0 first), numbered by their place."""
-        face, data = self.face, self.face._ttf_data
-        pieces, offsets, position = [], [], 0
-        for glyph in glyphs:
-            start, end = face.glyphPos[glyph], face.glyphPos[glyph + 1]
-            outline = data[self._glyf + start:self._glyf + end]
-            if len(outline) >= 2 and outline[0] & 0x80:  # negative contour count: a composite glyph
-                raise ValueError(f"{self.name}: glyph {glyph} is composite; fonts/build_fonts.py makes fonts "
-                                 "without composite glyphs, which this embedding relies on")
-            offsets.append(position)
-            padding = -len(outline) % 4
-            pieces.append(outline + b"\0" * padding)
-            position += len(outline) + padding
-        offsets.append(position)
+        face = self.face
+        outlines = self._outlines
+        pieces = [outlines.get(glyph) or self._outline(glyph) for glyph in glyphs]
+        offsets = list(accumulate(map(len, pieces), initial=0))
         count = len(glyphs)
         metrics = self._metrics
         maker = TTFontMaker()
@@ -164,8 +176,7 @@ def _with_ushort(table: bytes, offset: int, value: int) -> bytes:
     return table[:offset] + pack(">H", value) + table[offset + 2:]
 
 
-def _to_unicode_cmap(cid_codes) -> bytes:
-    entries = [f"<{cid:04X}> <{chr(code).encode('utf-16-be').hex().upper()}>" for cid, code in cid_codes]
+def _to_unicode_cmap(entries: list[str]) -> bytes:
     lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
              "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
