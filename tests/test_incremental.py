@@ -61,42 +61,69 @@ def test_changing_one_brief_rebuilds_it_and_the_combined_report(project: Path, j
     assert pdfs(project / "fresh") == after, "the same bytes as a build from scratch"
 
 
+def kept_stems(out: Path) -> set[str]:
+    from briefing.pagecache import PageCache
+
+    cache = PageCache(out)
+    try:
+        return set(cache.entries)
+    finally:
+        cache.close()
+
+
 @pytest.mark.parametrize("damage", ["removed", "torn", "zeroed", "planted", "other inputs"])
 def test_a_kept_page_is_used_only_when_it_is_sound_and_of_these_inputs(project: Path, damage: str) -> None:
-    """A kept page that is missing, torn, not ours or made from other inputs is not used: the brief is
-    checked and drawn again, and the combined report is the same bytes as a fresh build's."""
+    """Kept pages that are missing, torn, not ours or made from other inputs are not used: the briefs
+    are checked and drawn again, and the combined report is the same bytes as a fresh build's."""
+    from briefing.pagecache import FILE, PageCache
+
     many(project, copies=1)
     run(project, "out", jobs=1)
-    pages = project / "out" / ".briefing-pages"
-    assert sorted(p.stem for p in pages.iterdir()) == sorted(p.stem for p in discover(project / "briefs"))
-    kept = pages / "anhui-0.page"
+    out = project / "out"
+    assert kept_stems(out) == {p.stem for p in discover(project / "briefs")}
+    kept = out / FILE
+    data = kept.read_bytes()
     if damage == "removed":
         kept.unlink()
     elif damage == "torn":
-        kept.write_bytes(kept.read_bytes()[:-100])
+        kept.write_bytes(data[:-100])
     elif damage == "zeroed":  # as a crash can leave a file: its length, but not all of its bytes
-        data = kept.read_bytes()
-        kept.write_bytes(data[:len(data) // 2] + bytes(len(data) - len(data) // 2))
+        cache = PageCache(out)
+        offset, length = cache.entries["anhui-0"]
+        cache.close()
+        kept.write_bytes(data[:offset + length // 2] + bytes(length - length // 2) + data[offset + length:])
     elif damage == "planted":
         import pickle
 
         kept.write_bytes(pickle.dumps(("not", "ours")))
-    else:  # a page drawn from other inputs, under this brief's name
-        kept.write_bytes((pages / "shanghai-0.page").read_bytes())
+    else:  # a page kept under this brief's name, but drawn from other inputs
+        from briefing.manifest import Manifest
+        from briefing.pagecache import key
+
+        manifest = Manifest.read(out)
+        keys = {stem: key(manifest.settings, manifest.environment, entry) for stem, entry in manifest.briefs.items()}
+        cache = PageCache(out)
+        brief_json, body = cache.load("shanghai-0", keys["shanghai-0"])
+        cache.save("anhui-0", "the key of other inputs", brief_json, body)
+        cache.finish({**keys, "anhui-0": "the key of other inputs"})
     brief = project / "briefs" / "shanghai.yaml"
     brief.write_text(brief.read_text(encoding="utf-8").replace("文旅交流", "文化旅游"), encoding="utf-8")
     assert sorted(p.name for p in run(project, "out", jobs=1).written) == ["combined.pdf", "shanghai.pdf"]
     run(project, "fresh", jobs=1)
     assert pdfs(project / "out") == pdfs(project / "fresh")
-    assert kept.is_file(), "kept again once drawn"
+    assert kept_stems(out) == {p.stem for p in discover(project / "briefs")}, "kept again once drawn"
 
 
 def test_kept_pages_of_removed_briefs_are_dropped(project: Path) -> None:
     many(project, copies=1)
     run(project, "out", jobs=1)
     (project / "briefs" / "anhui-0.yaml").unlink()
+    (project / "briefs" / "zhejiang.yaml").write_text(
+        (project / "briefs" / "zhejiang.yaml").read_text(encoding="utf-8").replace("文旅交流", "文化旅游"),
+        encoding="utf-8")
     run(project, "out", jobs=1)
-    assert "anhui-0" not in {p.stem for p in (project / "out" / ".briefing-pages").iterdir()}
+    assert "anhui-0" not in kept_stems(project / "out")
+    assert len(kept_stems(project / "out")) == len(discover(project / "briefs"))
 
 
 def test_parallel_build_with_a_bad_brief_keeps_the_combined_report(project: Path) -> None:
@@ -157,7 +184,7 @@ def test_progress_counts_checking_writing_and_the_combined_pages(project: Path, 
     assert {total for _, total in calls} == {2 + len(briefs)}
     assert calls[-1][0] == calls[-1][1]
 
-    shutil.rmtree(project / "out" / ".briefing-pages")
+    (project / "out" / ".briefing-pages").unlink()
     brief.write_text(brief.read_text(encoding="utf-8").replace("皮山县", "皮山", 1), encoding="utf-8")
     calls.clear()
     run(project, "out", jobs=jobs, progress=lambda done, total: calls.append((done, total)))

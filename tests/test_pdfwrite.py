@@ -125,17 +125,6 @@ def test_a_combined_report_missing_a_page_is_refused(seed_pages) -> None:
         report.close()
 
 
-def test_links_in_the_contents_go_to_their_pages(built: Path) -> None:
-    with pikepdf.open(built / "combined.pdf") as pdf:
-        page_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
-        targets = [page_of[annotation.Dest[0].objgen] for annotation in pdf.pages[1].Annots]
-    texts = page_texts(built / "combined.pdf")
-    # overview, charts, the provinces (from the first province's page), each province, sources
-    assert targets == sorted(targets) and len(set(targets)) == 3 + len(STEMS)
-    for target in set(targets):
-        assert f"— {target + 1} —" in texts[target]
-
-
 def test_a_pdf_document_needs_every_page() -> None:
     pdf = PdfDocument(io.BytesIO(), (100, 100), 2, Metadata("t", "a", "s", [], date(2026, 1, 1)))
     with pytest.raises(ValueError, match="0 pages added of 2"):

@@ -355,32 +355,46 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         combined = not _kept_combined(target, inputs, old, manifest, result)
     combined = combined and bool(briefs)
     kept: dict[int, tuple[Checked, str]] = {}
+    pages: Any = None  # a pagecache.PageCache: imported only when there is work (it needs ReportLab)
     if combined:  # the combined report needs every brief: an unchanged one's kept page, or else it is
         # checked and drawn again (not written)
-        kept = _kept_pages(out_dir, briefs, unchanged, manifest, settings_digest, environment)
+        from .pagecache import PageCache
+
+        pages = PageCache(out_dir)
+        kept = _kept_pages(pages, unchanged, manifest, settings_digest, environment)
         tasks = sorted(tasks + [task for task in unchanged if task.index not in kept], key=lambda task: task.index)
     if not tasks and not kept:
+        if pages:
+            pages.close()
         manifest.write(out_dir)
         return result
+    if pages is None:
+        from .pagecache import PageCache
+
+        pages = PageCache(out_dir)
     from .check import check_settings
 
-    settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
-    if geometry.watermark:
-        from .glyphs import watermark_problems
+    try:
+        settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
+        if geometry.watermark:
+            from .glyphs import watermark_problems
 
-        problems = watermark_problems(geometry.watermark)
-        if problems:
-            raise BriefError(problems)
+            problems = watermark_problems(geometry.watermark)
+            if problems:
+                raise BriefError(problems)
+    except BaseException:
+        pages.close()
+        raise
     job = _Job(out_dir, seeds_dir, settings, geometry)
     units = _Progress(progress, sum(2 if task.write else 1 for task in tasks) + (len(briefs) if combined else 0))
     units.show()
     checked: dict[int, Checked] = {index: item for index, (item, _) in kept.items()}
-    report = _Combined(target, briefs, settings, geometry, out_dir, {i: key for i, (_, key) in kept.items()}) \
+    report = _Combined(target, briefs, settings, geometry, pages, {i: key for i, (_, key) in kept.items()}) \
         if combined else None
-    from . import pagecache
+    from .pagecache import key as page_key_of
 
     def page_key(entry: Entry) -> str:
-        return pagecache.key(settings_digest, environment, entry)
+        return page_key_of(settings_digest, environment, entry)
 
     def start_report() -> None:
         """Once every brief is checked and good: start the combined report, unless it is kept."""
@@ -401,7 +415,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 if report:
                     report.add(message.index, message.body)
                 stem = briefs[message.index].stem
-                pagecache.save(out_dir, stem, page_key(manifest.briefs[stem]), message.brief_json, message.body)
+                pages.save(stem, page_key(manifest.briefs[stem]), message.brief_json, message.body)
                 units.add(1)
                 continue
             if isinstance(message, Written):
@@ -410,7 +424,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 item = checked[message.index]
                 entry = _entry(item, brief_digests[item.stem], digests, message.body_size, list(message.pdf))
                 manifest.briefs[item.stem] = entry
-                pagecache.save(out_dir, item.stem, page_key(entry), message.brief_json, message.body)
+                pages.save(item.stem, page_key(entry), message.brief_json, message.body)
                 pdf = out_dir / f"{item.stem}.pdf"
                 result.written.append(pdf)
                 log(f"wrote {display_path(pdf)} (body {entry.body_size:g} pt)")
@@ -437,27 +451,30 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             manifest.combined, manifest.combined_pdf = report.inputs, pdf_stamp(target)
             result.written.append(target)
             log(f"wrote {display_path(target)} ({len(briefs)} briefings)")
+    except BaseException:
+        pages.discard()
+        raise
     finally:
         if report:
             report.discard()
     units.finish()
     manifest.write(out_dir)
-    pagecache.keep_only(out_dir, set(manifest.briefs))
+    pages.finish({stem: page_key(entry) for stem, entry in manifest.briefs.items()})
     return result
 
 
-def _kept_pages(out_dir: Path, briefs: list[Path], unchanged: list[_Task], manifest: Manifest, settings: str,
+def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest, settings: str,
                 environment: str) -> dict[int, tuple[Checked, str]]:
-    """The unchanged briefs whose page is kept from the build that wrote them (``pagecache``), each
-    with what the combined report needs of it and its page's key."""
-    from . import pagecache
+    """The unchanged briefs whose page the last build kept (``pagecache``), each with what the combined
+    report needs of it and its page's key."""
     from .model import Brief
+    from .pagecache import key
 
     kept = {}
     for task in unchanged:
         entry = manifest.briefs[task.path.stem]
-        page_key = pagecache.key(settings, environment, entry)
-        found = pagecache.load(out_dir, task.path.stem, page_key)
+        page_key = key(settings, environment, entry)
+        found = pages.load(task.path.stem, page_key)
         if found:
             brief = Brief.model_validate_json(found[0])
             kept[task.index] = (Checked(task.index, task.path.stem, [], tuple(entry.deps), entry.body_size,
@@ -485,9 +502,9 @@ class _Combined:
     drops it (the old combined.pdf stays)."""
 
     def __init__(self, target: Path, briefs: list[Path], settings: "ReportSettings", geometry: "PageGeometry",
-                 out_dir: Path, kept: dict[int, str]):
+                 pages: Any, kept: dict[int, str]):
         self.target, self.briefs, self.settings, self.geometry = target, briefs, settings, geometry
-        self.out_dir = out_dir
+        self.pages = pages  # the pagecache.PageCache the kept pages are read from
         self.kept = kept  # pages read from the page cache when the report reaches them: index -> key
         self.early: dict[int, "Body"] = {}  # pages that came before the report started
         self.report: Any = None
@@ -523,12 +540,10 @@ class _Combined:
 
     def _add_kept(self) -> None:
         """The kept pages the report has reached, read one at a time (never all held at once)."""
-        from . import pagecache
-
         while self.report.next in self.kept:
             index = self.report.next
             stem = self.briefs[index].stem
-            found = pagecache.load(self.out_dir, stem, self.kept.pop(index))
+            found = self.pages.load(stem, self.kept.pop(index))
             if found is None:
                 raise RuntimeError(f"the kept page of {stem} was removed during the build; build again")
             self.report.add(index, found[1])
