@@ -1,7 +1,6 @@
 """Lay a brief out as one A4 page of a 简报: flowables, sizes, and the fit to exactly one page."""
 from __future__ import annotations
 
-import io
 import re
 from functools import lru_cache
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
@@ -208,13 +207,29 @@ def photo_width(geometry: PageGeometry) -> float:
     return geometry.width * PHOTO_SHARE
 
 
+class Picture(Flowable):
+    """A prepared photo at a size. Its JPEG goes into the PDF as it is: the canvas (``render``'s
+    RecordingCanvas) takes it; ReportLab's Image would decode every pixel only to name it."""
+
+    def __init__(self, photo: PreparedPhoto, width: float, height: float):
+        super().__init__()
+        self.photo, self.width, self.height = photo, width, height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.draw_jpeg(self.photo.jpeg, self.photo.width, self.photo.height, self.photo.gray,
+                            self.width, self.height)
+
+
 def lead_with_photo(brief: Brief, photo: PreparedPhoto, st: Styles, width: float) -> Table:
     """The lead on the left, the photo and its caption on the right."""
     picture_width = width * PHOTO_SHARE
     picture_height = picture_width * photo.height / photo.width
     if picture_height > PHOTO_MAX_HEIGHT:
         picture_width, picture_height = picture_width * PHOTO_MAX_HEIGHT / picture_height, PHOTO_MAX_HEIGHT
-    picture = Image(io.BytesIO(photo.jpeg), width=picture_width, height=picture_height)
+    picture = Picture(photo, picture_width, picture_height)
     assert brief.photo is not None
     caption = TextBlock(brief.photo.caption, st.tile_note)
     gap = st.body_size

@@ -24,12 +24,14 @@ FORMATS = {"JPEG", "PNG"}
 
 @dataclass(frozen=True)
 class PreparedPhoto:
-    """A photo ready to place: JPEG bytes, its pixel size (for the aspect ratio) and the file it came from."""
+    """A photo ready to place: JPEG bytes, its pixel size (for the aspect ratio), the file it came from,
+    and whether it is grey (one component) or colour."""
 
     jpeg: bytes
     width: int
     height: int
     source: Path
+    gray: bool = False
 
 
 def resolve(brief_dir: Path, relative: str, doc: YamlDoc) -> Path:
@@ -97,7 +99,7 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
     picture = oriented if oriented.mode == mode else oriented.convert(mode)
     if picture.width > most:
         picture = picture.resize((most, max(1, round(picture.height * most / picture.width))), Image.Resampling.LANCZOS)
-    return PreparedPhoto(_jpeg_within_budget(picture), picture.width, picture.height, path)
+    return PreparedPhoto(_jpeg_within_budget(picture), picture.width, picture.height, path, picture.mode == "L")
 
 
 def _jpeg_within_budget(picture: Image.Image) -> bytes:

@@ -2,11 +2,11 @@
 page number and watermark, and write a briefing's one-page PDF (``pdfdocument``)."""
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from dataclasses import dataclass
 
-from reportlab import rl_config
 from reportlab.lib.colors import Color, toColor
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
@@ -19,9 +19,6 @@ from .flate import deflate
 from .layout import INK, BriefPage, PageGeometry
 from .model import Brief, ReportSettings
 from .pdfdocument import Image, Link, Metadata, PdfDocument
-
-# ReportLab keeps an image it is given ASCII85-encoded by default; we store the JPEG's own bytes
-rl_config.useA85 = 0
 
 PAGE_NUMBER_SIZE = 14.0  # 4号
 
@@ -74,17 +71,19 @@ class RecordingCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.links: list[Link] = []
         self.marks: list[Mark] = []
+        self.images: dict[str, Image] = {}
+
+    def draw_jpeg(self, jpeg: bytes, pixel_width: int, pixel_height: int, gray: bool, width: float,
+                  height: float) -> None:
+        """A JPEG at (0, 0) of the current coordinates, ``width`` × ``height`` points, stored as it is."""
+        name = "Photo." + hashlib.md5(jpeg).hexdigest()
+        self.images[name] = Image(name, pixel_width, pixel_height, "DeviceGray" if gray else "DeviceRGB", 8,
+                                  ("DCTDecode",), jpeg)
+        self._code.append(f"q {fp_str(width)} 0 0 {fp_str(height)} 0 0 cm /{name} Do Q")
 
     def linkRect(self, contents, destinationname, Rect=None, addtopage=1, name=None, relative=1,  # noqa: N802
                  thickness=0, color=None, dashArray=None, **kw) -> None:
         self.links.append(Link(destinationname, tuple(self._absRect(Rect, relative))))
-
-
-def _image(canvas: Canvas, name: str) -> Image:
-    doc = canvas._doc
-    x_object = doc.idToObject[doc.getXObjectName(name)]
-    return Image(doc.getXObjectName(name), x_object.width, x_object.height, x_object.colorSpace,
-                 x_object.bitsPerComponent, tuple(x_object._filters), x_object.streamContent)
 
 
 def to_gray(color: Color | str) -> Color:
@@ -103,11 +102,13 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
     bodies: list[Body] = []
 
     def on_page_end(canvas: RecordingCanvas, doc: BaseDocTemplate) -> None:
+        if canvas._formsinuse:
+            raise RuntimeError("an image drawn through ReportLab, which keeps it: draw it with draw_jpeg")
         stream = deflate(("\n".join(canvas._code) + "\n").encode("utf8"))
         del canvas._code[:]
-        images = tuple(_image(canvas, name) for name in dict.fromkeys(canvas._formsinuse))
-        bodies.append(Body(stream, cidfont.take_characters(canvas._doc), images, tuple(canvas.links),
-                           tuple(canvas.marks)))
+        bodies.append(Body(stream, cidfont.take_characters(canvas._doc), tuple(canvas.images.values()),
+                           tuple(canvas.links), tuple(canvas.marks)))
+        canvas.images.clear()
         canvas.links.clear()
         canvas.marks.clear()
 
