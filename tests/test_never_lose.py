@@ -77,10 +77,12 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in out.glob("*.pdf")}
 
 
+@pytest.mark.parametrize("jobs", [2, 1])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Signals) -> None:
+def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Signals, jobs: int) -> None:
+    """In parallel, and in one process (where combined.pdf is being written while briefs are drawn)."""
     make_many(project, 10)  # 33 briefs: writing their PDFs takes long enough to be killed in the middle
-    command = [sys.executable, "-m", "briefing", "build"]
+    command = [sys.executable, "-m", "briefing", "build", "--jobs", str(jobs)]
     assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
     old = snapshot(project / "out")
     settings = project / "briefs" / "report.yaml"

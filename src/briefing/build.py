@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import BriefError, Problem
-from .files import AtomicFile, display_path, remove_stale_temp_files, write_atomic
+from .files import display_path, publish, remove_stale_temp_files, write_atomic
 from .manifest import DigestCache, Entry, Manifest, combined_digest, environment_digest, pdf_stamp
 
 if TYPE_CHECKING:
@@ -164,8 +164,10 @@ def signals_end_at_once() -> Iterator[None]:
     Elsewhere they raise SystemExit or KeyboardInterrupt, so that write_atomic removes a half-written
     temporary file. Raised inside ReportLab, that exception can be swallowed by one of its bare
     ``except:`` clauses (pdfdoc then encodes a string another way) and the build would go on to write
-    a complete but different PDF. Nothing of ours is open while they compute, so ending at once loses
-    nothing; worker processes end with their parent. An ignored signal stays ignored.
+    a complete but different PDF. No file of ours with a name is open while they compute (the page
+    cache writes to a file without one until the build ends; combined.pdf's temporary file is opened
+    after its front matter is drawn), so ending at once loses nothing and leaves nothing; worker
+    processes end with their parent. An ignored signal stays ignored.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -498,8 +500,8 @@ def _entry(checked: Checked, brief_digest: str, digests: DigestCache, body_size:
 
 class _Combined:
     """combined.pdf, made in this process as the briefs' pages come: started once every brief is checked
-    and good, written to a temporary file page by page, and put in place by ``commit``; ``discard``
-    drops it (the old combined.pdf stays)."""
+    and good, written page by page to a file without a name, and put in place by ``commit``;
+    ``discard`` drops it (the old combined.pdf stays)."""
 
     def __init__(self, target: Path, briefs: list[Path], settings: "ReportSettings", geometry: "PageGeometry",
                  pages: Any, kept: dict[int, str]):
@@ -508,7 +510,7 @@ class _Combined:
         self.kept = kept  # pages read from the page cache when the report reaches them: index -> key
         self.early: dict[int, "Body"] = {}  # pages that came before the report started
         self.report: Any = None
-        self.file: AtomicFile | None = None
+        self.file: BinaryIO | None = None  # without a name until ``commit``
         self.inputs = ""
         self.discarded = False
 
@@ -522,9 +524,12 @@ class _Combined:
         provinces = [Province(path.stem, checked[index].brief_pickle) for index, path in enumerate(self.briefs)]
         with signals_end_at_once():  # ReportLab draws the front matter, sources and 报尾
             self.report = CombinedReport(provinces, self.settings, self.geometry)
+        import tempfile
+
         self.inputs = inputs
-        self.file = AtomicFile(self.target)
-        self.report.start(self.file.out)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.file = tempfile.TemporaryFile(dir=self.target.parent)
+        self.report.start(self.file)
         for index in sorted(self.early):
             self.report.add(index, self.early.pop(index))
         self._add_kept()
@@ -550,14 +555,15 @@ class _Combined:
 
     def commit(self) -> None:
         self.report.close()
-        self.file.commit()
+        publish(self.file, self.target)
+        self.file.close()
         self.file = None
 
     def discard(self) -> None:
         self.discarded = True
         self.early.clear()
         if self.file is not None:
-            self.file.discard()
+            self.file.close()
             self.file = None
 
 

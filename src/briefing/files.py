@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_SUFFIX = ".tmp"
 
@@ -61,6 +62,22 @@ def write_atomic(path: Path, data: bytes) -> None:
     file = AtomicFile(path)
     try:
         file.out.write(data)
+    except BaseException:
+        file.discard()
+        raise
+    file.commit()
+
+
+def publish(source: BinaryIO, path: Path) -> None:
+    """Put the content of ``source`` at ``path`` as ``write_atomic`` does. ``source`` is a file without
+    a name (``tempfile.TemporaryFile``) written over time: a process ended at once while writing it
+    (``build.signals_end_at_once``) leaves nothing behind."""
+    import shutil
+
+    source.seek(0)
+    file = AtomicFile(path)
+    try:
+        shutil.copyfileobj(source, file.out, 1 << 20)
     except BaseException:
         file.discard()
         raise

@@ -8,7 +8,8 @@ entry that is missing, torn, of another format or of other inputs is not used: t
 and drawn again.
 
 Every entry lives in one file: each build writes a new one (the pages it drew, and the kept pages of
-the briefs it did not draw again, copied as they are), then puts it in place of the old one. One file
+the briefs it did not draw again, copied as they are) into a file without a name, then puts it in
+place of the old one. One file
 rather than one a brief: creating a thousand files took the main process about a second. The file is
 records (a CRC-32, then marshalled plain values: reading a planted file cannot run code, as unpickling
 could), then an index of them, then where the index starts and its CRC-32.
@@ -20,10 +21,12 @@ import json
 import marshal
 import os
 import struct
+import tempfile
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
-from .files import AtomicFile
+from .files import publish
 from .manifest import Entry
 from .pdfdocument import Image, Link
 from .render import Body, Mark
@@ -69,7 +72,7 @@ class PageCache:
         self.out_dir = out_dir
         self.path = out_dir / FILE
         self._old, self._old_index = self._open_old()
-        self._new: AtomicFile | None = None
+        self._new: BinaryIO | None = None
         self._new_index: dict[str, tuple[int, int]] = {}
         self._position = 0
 
@@ -123,10 +126,13 @@ class PageCache:
 
     def _append(self, stem: str, record: bytes) -> None:
         if self._new is None:
-            self._new = AtomicFile(self.path)
-            self._new.out.write(MAGIC)
+            # a file without a name until ``finish``: a build ended at once (a signal while ReportLab
+            # draws, see build.signals_end_at_once) leaves nothing behind
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self._new = tempfile.TemporaryFile(dir=self.out_dir)
+            self._new.write(MAGIC)
             self._position = len(MAGIC)
-        self._new.out.write(record)
+        self._new.write(record)
         self._new_index[stem] = (self._position, len(record))
         self._position += len(record)
 
@@ -146,9 +152,9 @@ class PageCache:
                     self.path.unlink(missing_ok=True)
                 return
             index = marshal.dumps({stem: where for stem, where in self._new_index.items() if stem in keys})
-            self._new.out.write(index + TRAILER.pack(self._position, zlib.crc32(index)))
-            self._new.commit()
-            self._new = None
+            self._new.write(index + TRAILER.pack(self._position, zlib.crc32(index)))
+            publish(self._new, self.path)
+            self.discard()
         except OSError:
             self.discard()
         finally:
@@ -157,7 +163,7 @@ class PageCache:
     def discard(self) -> None:
         """Drop this build's pages (the last build's stay)."""
         if self._new is not None:
-            self._new.discard()
+            self._new.close()
             self._new = None
         self.close()
 
