@@ -217,10 +217,16 @@ def show(doc: PDFDocument, name: str, text: str) -> str:
     return f"{fonts.register().cid[name].encode(text)} Tj"
 
 
-def draw_string(canvas, name: str, size: float, x: float, y: float, text: str, anchor: str = "start") -> None:
-    """One line of text at (x, y), its start, middle or end there, in the canvas's fill colour."""
+def line_of_text(name: str, size: float, x: float, y: float, text: str, anchor: str = "start") -> str:
+    """The operators of one line of text at (x, y), its start, middle or end there, in the current fill
+    colour (the caller records the characters it shows: ``draw_string`` does)."""
     if anchor != "start":
         width = pdfmetrics.stringWidth(text, name, size)
         x -= width if anchor == "end" else width / 2
-    doc = canvas._doc
-    canvas._code.append(f"BT {fp_str(x, y)} Td {select(doc, name, size)} {show(doc, name, text)} ET")
+    return f"BT {fp_str(x, y)} Td /{name} {fp_str(size)} Tf {fonts.register().cid[name].encode(text)} Tj ET"
+
+
+def draw_string(canvas, name: str, size: float, x: float, y: float, text: str, anchor: str = "start") -> None:
+    """One line of text on a canvas (``line_of_text``); its document embeds the characters."""
+    _fonts_of(canvas._doc).setdefault(name, set()).update(text)
+    canvas._code.append(line_of_text(name, size, x, y, text, anchor))

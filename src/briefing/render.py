@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from reportlab.lib.colors import Color, toColor
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from . import cidfont, fonts
+from .cidfont import line_of_text
 from .flate import deflate
 from .layout import INK, BriefPage, PageGeometry
 from .model import Brief, ReportSettings
@@ -127,7 +127,6 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
 def decoration(geometry: PageGeometry, page_number: int | None) -> tuple[bytes, dict[str, str]]:
     """What a page shows besides its body, drawn before it: the watermark under everything and the page
     number (none on a cover); the content stream, compressed, and the characters it drew."""
-    faces = fonts.register().cid
     ink, grey = INK, WATERMARK_GREY
     if geometry.grayscale:
         ink, grey = to_gray(ink), to_gray(grey)
@@ -135,11 +134,8 @@ def decoration(geometry: PageGeometry, page_number: int | None) -> tuple[bytes, 
     characters: dict[str, str] = {}
 
     def text(face: str, size: float, x: float, y: float, string: str, anchor: str = "start") -> str:
-        if anchor != "start":
-            width = pdfmetrics.stringWidth(string, face, size)
-            x -= width if anchor == "end" else width / 2
-        characters[face] = "".join(sorted(set(characters.get(face, "")) | set(string)))
-        return f"BT {fp_str(x, y)} Td /{face} {fp_str(size)} Tf {faces[face].encode(string)} Tj ET"
+        characters[face] = characters.get(face, "") + string
+        return line_of_text(face, size, x, y, string, anchor)
 
     width, height = geometry.size
     if geometry.watermark:
