@@ -356,27 +356,22 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         inputs = combined_digest(settings_digest, environment, [(p.stem, manifest.briefs[p.stem]) for p in briefs])
         combined = not _kept_combined(target, inputs, old, manifest, result)
     combined = combined and bool(briefs)
-    kept: dict[int, tuple[Checked, str]] = {}
-    pages: Any = None  # a pagecache.PageCache: imported only when there is work (it needs ReportLab)
-    if combined:  # the combined report needs every brief: an unchanged one's kept page, or else it is
-        # checked and drawn again (not written)
-        from .pagecache import PageCache
-
-        pages = PageCache(out_dir)
-        kept = _kept_pages(pages, unchanged, manifest, settings_digest, environment)
-        tasks = sorted(tasks + [task for task in unchanged if task.index not in kept], key=lambda task: task.index)
-    if not tasks and not kept:
-        if pages:
-            pages.close()
+    if not tasks and not combined:
         manifest.write(out_dir)
         return result
-    if pages is None:
-        from .pagecache import PageCache
-
-        pages = PageCache(out_dir)
     from .check import check_settings
+    from .pagecache import PageCache, key  # imported only when there is work: it needs ReportLab
 
+    def page_key(entry: Entry) -> str:
+        return key(settings_digest, environment, entry)
+
+    pages = PageCache(out_dir)
+    kept: dict[int, tuple[Checked, str]] = {}
     try:
+        if combined:  # the combined report needs every brief: an unchanged one's kept page, or else it is
+            # checked and drawn again (not written)
+            kept = _kept_pages(pages, unchanged, manifest, page_key)
+            tasks = sorted(tasks + [task for task in unchanged if task.index not in kept], key=lambda task: task.index)
         settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
         if geometry.watermark:
             from .glyphs import watermark_problems
@@ -393,11 +388,6 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     checked: dict[int, Checked] = {index: item for index, (item, _) in kept.items()}
     report = _Combined(target, briefs, settings, geometry, pages, {i: key for i, (_, key) in kept.items()}) \
         if combined else None
-    from .pagecache import key as page_key_of
-
-    def page_key(entry: Entry) -> str:
-        return page_key_of(settings_digest, environment, entry)
-
     def start_report() -> None:
         """Once every brief is checked and good: start the combined report, unless it is kept."""
         if not report or len(checked) != len(briefs) or result.errors:
@@ -465,22 +455,24 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     return result
 
 
-def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest, settings: str,
-                environment: str) -> dict[int, tuple[Checked, str]]:
+def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest,
+                page_key: Callable[[Entry], str]) -> dict[int, tuple[Checked, str]]:
     """The unchanged briefs whose page the last build kept (``pagecache``), each with what the combined
     report needs of it and its page's key."""
     from .model import Brief
-    from .pagecache import key
 
     kept = {}
     for task in unchanged:
         entry = manifest.briefs[task.path.stem]
-        page_key = key(settings, environment, entry)
-        found = pages.load(task.path.stem, page_key)
+        entry_key = page_key(entry)
+        found = pages.load(task.path.stem, entry_key)
         if found:
-            brief = Brief.model_validate_json(found[0])
+            try:
+                brief = Brief.model_validate_json(found[0])
+            except ValueError:  # not a brief of this version's model: drawn again
+                continue
             kept[task.index] = (Checked(task.index, task.path.stem, [], tuple(entry.deps), entry.body_size,
-                                        pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)), page_key)
+                                        pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)), entry_key)
     return kept
 
 
