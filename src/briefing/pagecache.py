@@ -9,9 +9,8 @@ and drawn again.
 
 Every entry lives in one file: each build writes a new one (the pages it drew, and the kept pages of
 the briefs it did not draw again, copied as they are) into a file without a name, then puts it in
-place of the old one. One file
-rather than one a brief: creating a thousand files took the main process about a second. The file is
-records (a CRC-32, then marshalled plain values: reading a planted file cannot run code, as unpickling
+place of the old one. One file rather than one a brief: creating a thousand files took the main
+process about a second. The file is records (a CRC-32, then marshalled plain values: reading a planted file cannot run code, as unpickling
 could), then an index of them, then where the index starts and its CRC-32.
 """
 from __future__ import annotations
@@ -76,27 +75,29 @@ class PageCache:
         self._new_index: dict[str, tuple[int, int]] = {}
         self._position = 0
 
-    def _open_old(self) -> tuple[int | None, dict[str, tuple[int, int]]]:
+    def _open_old(self) -> tuple[BinaryIO | None, dict[str, tuple[int, int]]]:
         try:
-            handle = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            file = open(self.path, "rb")  # noqa: SIM115 - kept open until ``close``
         except OSError:
             return None, {}
         try:
-            size = os.fstat(handle).st_size
-            if size < len(MAGIC) + TRAILER.size or os.pread(handle, len(MAGIC), 0) != MAGIC:
+            size = os.fstat(file.fileno()).st_size
+            if size < len(MAGIC) + TRAILER.size or file.read(len(MAGIC)) != MAGIC:
                 raise ValueError("not a page file")
-            start, crc = TRAILER.unpack(os.pread(handle, TRAILER.size, size - TRAILER.size))
+            file.seek(size - TRAILER.size)
+            start, crc = TRAILER.unpack(file.read(TRAILER.size))
             if not len(MAGIC) <= start <= size - TRAILER.size:
                 raise ValueError("index out of the file")
-            index = os.pread(handle, size - TRAILER.size - start, start)
+            file.seek(start)
+            index = file.read(size - TRAILER.size - start)
             if zlib.crc32(index) != crc:
                 raise ValueError("torn index")
             entries = marshal.loads(index)
             if not isinstance(entries, dict):
                 raise ValueError("not an index")
-            return handle, entries
+            return file, entries
         except (OSError, ValueError, EOFError, TypeError, struct.error):
-            os.close(handle)
+            file.close()
             return None, {}
 
     @property
@@ -110,7 +111,8 @@ class PageCache:
             return None
         offset, length = where
         try:
-            data = os.pread(self._old, length, offset)
+            self._old.seek(offset)
+            data = self._old.read(length)
         except (OSError, TypeError, ValueError, OverflowError):
             return None
         return data if len(data) == length else None
@@ -169,5 +171,5 @@ class PageCache:
 
     def close(self) -> None:
         if self._old is not None:
-            os.close(self._old)
+            self._old.close()
             self._old = None
