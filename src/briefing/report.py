@@ -1,7 +1,6 @@
 """The combined report: cover, contents, overview table, charts, every province's page, sources, 报尾."""
 from __future__ import annotations
 
-import io
 import pickle
 import itertools
 from collections.abc import Callable, Iterator
@@ -535,15 +534,3 @@ def _numbers(front: dict[str, int], front_pages: int, provinces: list[Province])
         numbers[province.stem] = front_pages + 1 + index
     numbers["sources"] = front_pages + len(provinces) + 1
     return numbers
-
-
-def combined_pdf(provinces: list[Province], body_of: Callable[[int], Body], settings: ReportSettings,
-                 geometry: PageGeometry = PageGeometry()) -> bytes:
-    """The combined report in memory (for tests and small reports): ``body_of(index)`` draws a province."""
-    buffer = io.BytesIO()
-    report = CombinedReport(provinces, settings, geometry)
-    report.start(buffer)
-    for index in range(len(provinces)):
-        report.add(index, body_of(index))
-    report.close()
-    return buffer.getvalue()
