@@ -28,7 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFontFace, TTFontMaker
 
 from . import fonts
 from .flate import deflate
-from .pdfwrite import PdfWriter
+from .pdfwrite import PdfWriter, ref
 
 _BFCHAR_BLOCK = 100  # the most entries a CMap's beginbfchar block may hold
 
@@ -87,7 +87,7 @@ class CIDFace:
             f"{cid} [{fp_str(width)}]" if width != self.default_width else "")
         return entry
 
-    def write(self, writer: PdfWriter, characters: set[str], number: int | None = None) -> int:
+    def write(self, writer: PdfWriter, characters: set[str]) -> int:
         """Write the Type0 font (and what it refers to) for a document that drew ``characters`` in this
         face; its object number."""
         face, part = self.face, self.subset(characters)
@@ -97,17 +97,17 @@ class CIDFace:
         descriptor = writer.write(
             f"<< /Type /FontDescriptor /FontName /{part.base_name} /Flags 4 /FontBBox [{bbox}] "
             f"/ItalicAngle {fp_str(face.italicAngle)} /Ascent {fp_str(face.ascent)} /Descent {fp_str(face.descent)} "
-            f"/CapHeight {fp_str(face.capHeight)} /StemV {fp_str(face.stemV)} /FontFile2 {font_file} 0 R >>")
+            f"/CapHeight {fp_str(face.capHeight)} /StemV {fp_str(face.stemV)} /FontFile2 {ref(font_file)} >>")
         cid_to_gid = writer.write_stream("/Filter /FlateDecode", deflate(part.cid_to_gid))
         cid_font = writer.write(
             f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{part.base_name} "
             "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-            f"/FontDescriptor {descriptor} 0 R /DW {fp_str(self.default_width)} /W [{part.widths}] "
-            f"/CIDToGIDMap {cid_to_gid} 0 R >>")
+            f"/FontDescriptor {ref(descriptor)} /DW {fp_str(self.default_width)} /W [{part.widths}] "
+            f"/CIDToGIDMap {ref(cid_to_gid)} >>")
         to_unicode = writer.write_stream("/Filter /FlateDecode", deflate(part.to_unicode))
         return writer.write(
             f"<< /Type /Font /Subtype /Type0 /BaseFont /{part.base_name} /Encoding /Identity-H "
-            f"/DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>", number)
+            f"/DescendantFonts [{ref(cid_font)}] /ToUnicode {ref(to_unicode)} >>")
 
     @cached_property
     def _metrics(self) -> bytes:
