@@ -139,12 +139,13 @@ def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Ch
     """Fit a checked brief to its page, draw it and write its PDF; a brief that does not fit comes back
     as a Checked with the problem. An unchanged brief (``task.write`` false) is only drawn again."""
     from .layout import lay_out
+    from .model import brief_json
     from .render import brief_body, brief_pdf_of_body
 
     if not task.write:
         with signals_end_at_once():
             page = page_at_size(task.path, checked, job.settings, job.geometry)
-            return Drawn(task.index, brief_body(page, job.settings, job.geometry), page.brief.model_dump_json().encode())
+            return Drawn(task.index, brief_body(page, job.settings, job.geometry), brief_json(page.brief))
     try:
         with signals_end_at_once():
             page = lay_out(_loaded(task.path, checked), job.settings, job.geometry, checked.photo)
@@ -154,7 +155,7 @@ def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Ch
         return Checked(task.index, task.path.stem, error.problems)
     target = job.out_dir / f"{task.path.stem}.pdf"
     write_atomic(target, pdf)
-    return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body, page.brief.model_dump_json().encode())
+    return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body, brief_json(page.brief))
 
 
 @contextmanager
@@ -459,7 +460,7 @@ def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest,
                 page_key: Callable[[Entry], str]) -> dict[int, tuple[Checked, str]]:
     """The unchanged briefs whose page the last build kept (``pagecache``), each with what the combined
     report needs of it and its page's key."""
-    from .model import Brief
+    from .model import brief_from_json
 
     kept = {}
     for task in unchanged:
@@ -468,7 +469,7 @@ def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest,
         found = pages.load(task.path.stem, entry_key)
         if found:
             try:
-                brief = Brief.model_validate_json(found[0])
+                brief = brief_from_json(found[0])
             except ValueError:  # not a brief of this version's model: drawn again
                 continue
             kept[task.index] = (Checked(task.index, task.path.stem, [], tuple(entry.deps), entry.body_size,

@@ -1,13 +1,19 @@
-"""The brief: its typed model, and loading a YAML file into it with positioned errors."""
+"""The brief: its typed model, and loading a YAML file into it with positioned errors.
+
+The model is plain frozen dataclasses. pydantic validates YAML into them, but it is imported only when
+something is validated: the annotations are read lazily (``from __future__ import annotations``), so a
+process that only lays out and draws checked briefs, or unpickles them, never pays for pydantic's import
+and schema building (~0.2 s).
+"""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from enum import Enum
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from . import yamldoc
 from .errors import BriefError, Problem
@@ -37,59 +43,87 @@ KIND_NAMES: dict[Kind, str] = {
 Qualifier = Literal["多", "余", "以上", "近", "约", "左右"]
 
 
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+
+def Field(**constraints: Any) -> Any:  # noqa: N802 - pydantic's Field, imported when an annotation is read
+    from pydantic import Field as pydantic_field
+
+    return pydantic_field(**constraints)
+
+
+def _strict() -> Any:
+    from pydantic import Strict
+
+    return Strict()
+
+
 def _text(max_length: int, zh: str, en: str) -> object:
-    return Field(min_length=1, max_length=max_length, pattern=r"\S", description=f"{zh} / {en}")
+    return Field(strict=True, min_length=1, max_length=max_length, pattern=r"\S", description=f"{zh} / {en}")
 
 
 Text = str
 
+_FORBID_EXTRA = {"extra": "forbid"}  # pydantic's config (a ConfigDict is a dict)
+_model = dataclass(frozen=True, kw_only=True)
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-
-class Metric(_Strict):
+@_model
+class Metric:
     """A headline figure, with the verbatim phrase of the source that states it."""
 
-    kind: Kind = Field(strict=False, description="可比较的指标类别 / comparable kind of figure")
+    __pydantic_config__ = _FORBID_EXTRA
+    kind: Annotated[Kind, Field(description="可比较的指标类别 / comparable kind of figure")]
     label: Annotated[Text, _text(12, "指标名称", "label printed on the tile")]
-    value: Annotated[int | float, Field(ge=0, lt=1e12, description="数值（按来源原文） / value as the source states it")]
+    value: Annotated[Annotated[int, _strict()] | Annotated[float, _strict()],
+                     Field(ge=0, lt=1e12, description="数值（按来源原文） / value as the source states it")]
     unit: Annotated[Text, _text(6, "单位，如 亿元、万吨、人", "unit as in the source")]
-    qualifier: Qualifier | None = Field(default=None, description="约数词：多、余、以上、近、约、左右 / qualifier")
+    qualifier: Annotated[Qualifier | None, Field(description="约数词：多、余、以上、近、约、左右 / qualifier")] = None
     as_of: Annotated[Text, _text(20, "截至时间或统计期", "as-of date or period")]
     source: Annotated[Text, _text(12, "来源编号（sources 中的 id）", "id of a source")]
     quote: Annotated[Text, _text(80, "来源原文中陈述该数字的短语（逐字）", "verbatim phrase of the source stating it")]
 
 
-class Point(_Strict):
+@_model
+class Point:
+    __pydantic_config__ = _FORBID_EXTRA
     text: Annotated[Text, _text(300, "要点（自己的话）", "one point, in your own words")]
     source: Annotated[Text, _text(12, "来源编号", "id of a source")]
 
 
-class Section(_Strict):
+@_model
+class Section:
+    __pydantic_config__ = _FORBID_EXTRA
     heading: Annotated[Text, _text(16, "小标题", "section heading")]
-    period: Annotated[Text | None, Field(default=None, max_length=20,
-                                         description="本节时期（与全文不同时） / period, when it differs")]
+    period: Annotated[Text | None, Field(strict=True, max_length=20,
+                                         description="本节时期（与全文不同时） / period, when it differs")] = None
     points: Annotated[list[Point], Field(min_length=1, max_length=6, description="要点 / points")]
 
 
-class Source(_Strict):
-    id: Annotated[Text, Field(pattern=r"^[A-Za-z0-9_-]{1,12}$", description="来源编号 / short id")]
-    file: Annotated[Text, Field(pattern=r"^[^/\\]{1,120}$", description="seeds/ 中的文件名 / file name in seeds/")]
+@_model
+class Source:
+    __pydantic_config__ = _FORBID_EXTRA
+    id: Annotated[Text, Field(strict=True, pattern=r"^[A-Za-z0-9_-]{1,12}$", description="来源编号 / short id")]
+    file: Annotated[Text, Field(strict=True, pattern=r"^[^/\\]{1,120}$", description="seeds/ 中的文件名 / file name in seeds/")]
     title: Annotated[Text, _text(80, "文章标题", "headline")]
-    publisher: Annotated[Text | None, Field(default=None, max_length=40, description="发布者 / publisher")]
-    date: Annotated[dt.date | None, Field(default=None, strict=False, description="发布日期 / publication date")]
+    publisher: Annotated[Text | None, Field(strict=True, max_length=40, description="发布者 / publisher")] = None
+    date: Annotated[dt.date | None, Field(description="发布日期 / publication date")] = None
 
 
-class Photo(_Strict):
-    file: Annotated[Text, Field(min_length=1, max_length=200,
+@_model
+class Photo:
+    __pydantic_config__ = _FORBID_EXTRA
+    file: Annotated[Text, Field(strict=True, min_length=1, max_length=200,
                                 description="照片路径（相对简报所在目录，JPEG 或 PNG） / path relative to the brief's folder")]
     caption: Annotated[Text, _text(40, "图片说明", "caption")]
 
 
-class Brief(_Strict):
+@_model
+class Brief:
     """One province's aid work, summarised from its source articles."""
 
+    __pydantic_config__ = _FORBID_EXTRA
     province: Annotated[Text, _text(10, "省市简称，如 安徽", "province as printed")]
     regions: Annotated[list[Annotated[Text, _text(20, "受援地", "paired region")]],
                        Field(min_length=1, max_length=6, description="受援地区 / paired regions")]
@@ -99,7 +133,7 @@ class Brief(_Strict):
     metrics: Annotated[list[Metric], Field(min_length=1, max_length=6, description="核心数据 / headline figures")]
     sections: Annotated[list[Section], Field(min_length=1, max_length=6, description="分节要点 / sections")]
     sources: Annotated[list[Source], Field(min_length=1, max_length=8, description="来源 / source documents")]
-    photo: Photo | None = Field(default=None, description="配图（可选） / optional photo with a caption")
+    photo: Annotated[Photo | None, Field(description="配图（可选） / optional photo with a caption")] = None
 
     def source_number(self, source_id: str) -> int:
         """1-based number of a source, as printed in the footnote markers."""
@@ -116,19 +150,39 @@ class LoadedBrief:
     brief: Brief
 
 
-def validate(doc: yamldoc.YamlDoc, model: type[BaseModel]) -> BaseModel:
+@cache
+def adapter(model: type) -> TypeAdapter:
+    """pydantic's validator (and serializer, and JSON Schema) of one of the model's classes."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(model)
+
+
+def brief_json(brief: Brief) -> bytes:
+    """The brief as JSON that ``brief_from_json`` reads back (made without pydantic: drawing needs none)."""
+    return json.dumps(asdict(brief), ensure_ascii=False, separators=(",", ":"), default=dt.date.isoformat).encode()
+
+
+def brief_from_json(data: bytes) -> Brief:
+    """A brief that ``brief_json`` wrote; pydantic's ValidationError if it does not fit this model."""
+    return adapter(Brief).validate_json(data)
+
+
+def validate(doc: yamldoc.YamlDoc, model: type) -> Any:
     """Validate parsed YAML into ``model``; every problem names file, line, column and field."""
+    from pydantic import ValidationError
+
     if not isinstance(doc.data, dict):
         raise BriefError.single(doc.file, "the file must be a mapping of fields (key: value)", 1, 1)
     try:
-        return model.model_validate(doc.data)
+        return adapter(model).validate_python(doc.data)
     except ValidationError as error:
         problems = []
         for item in error.errors(include_url=False):
             loc = tuple(item["loc"])
             # a union reports each branch as an extra path part (e.g. "int", "float"): drop it
             while loc and isinstance(loc[-1], str) and loc[:-1] in doc.marks and loc not in doc.marks \
-                    and item["type"] != "extra_forbidden" and item["type"] != "missing":
+                    and item["type"] not in ("unexpected_keyword_argument", "missing"):
                 loc = loc[:-1]
             line, column = doc.position(loc)
             problems.append(Problem(doc.file, line, column, yamldoc.field_name(loc), _message(item)))
@@ -137,7 +191,7 @@ def validate(doc: yamldoc.YamlDoc, model: type[BaseModel]) -> BaseModel:
 
 def _message(item: dict) -> str:
     kind, message = item["type"], item["msg"]
-    if kind == "extra_forbidden":
+    if kind == "unexpected_keyword_argument":
         return "unknown field; check its spelling (see schema/brief.schema.json)"
     if kind == "missing":
         return "this required field is missing"
@@ -147,7 +201,7 @@ def _message(item: dict) -> str:
         return "is blank; write some text or remove the field"
     if kind == "list_type":
         return f"expected a list ('- item' lines), got {type(item['input']).__name__} {item['input']!r}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
+    if kind in ("dataclass_type", "dict_type"):
         return f"expected fields ('key: value' lines), got {type(item['input']).__name__} {item['input']!r}"
     if kind == "string_type":
         found = type(item["input"]).__name__
@@ -200,23 +254,27 @@ def load_brief(path: Path, display: str | None = None) -> LoadedBrief:
     return LoadedBrief(path.stem, path, doc, brief)
 
 
-class Distribution(_Strict):
+@_model
+class Distribution:
     """The 报/送/发 lines of a 简报's 报尾."""
 
-    report_to: Annotated[Text | None, Field(default=None, alias="报", max_length=120, description="报：上级机关")]
-    send_to: Annotated[Text | None, Field(default=None, alias="送", max_length=120, description="送：平级单位")]
-    issue_to: Annotated[Text | None, Field(default=None, alias="发", max_length=120, description="发：下级单位")]
+    __pydantic_config__ = _FORBID_EXTRA
+    report_to: Annotated[Text | None, Field(strict=True, alias="报", max_length=120, description="报：上级机关")] = None
+    send_to: Annotated[Text | None, Field(strict=True, alias="送", max_length=120, description="送：平级单位")] = None
+    issue_to: Annotated[Text | None, Field(strict=True, alias="发", max_length=120, description="发：下级单位")] = None
 
 
-class ReportSettings(_Strict):
+@_model
+class ReportSettings:
     """What every page of one issue shares: the red header's name, issue, unit and date."""
 
+    __pydantic_config__ = _FORBID_EXTRA
     name: Annotated[Text, _text(16, "简报名称（红色报头）", "briefing name in the red header")] = "对口援疆工作简报"
     title: Annotated[Text, _text(30, "汇编标题", "title of the combined report")] = "对口援疆工作简报汇编"
     unit: Annotated[Text, _text(30, "编印单位", "compiling unit")]
-    issue: Annotated[int, Field(ge=1, le=999, description="期号 / issue number")]
+    issue: Annotated[int, Field(strict=True, ge=1, le=999, description="期号 / issue number")]
     date: Annotated[dt.date, Field(strict=False, description="印发日期，也是 PDF 的日期 / date printed and in the PDF")]
-    distribution: Distribution | None = Field(default=None, description="报尾：报、送、发 / distribution lines")
+    distribution: Annotated[Distribution | None, Field(description="报尾：报、送、发 / distribution lines")] = None
 
     @property
     def issue_label(self) -> str:

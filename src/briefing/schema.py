@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Brief
+from .model import Brief, adapter
 
 SCHEMA_PATH = "schema/brief.schema.json"
 
 
 def brief_schema() -> dict[str, Any]:
-    schema = Brief.model_json_schema(by_alias=True)
+    schema = adapter(Brief).json_schema(by_alias=True)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_PATH,
             **schema, "title": "援疆简报摘要 / briefing brief"}
 
