@@ -12,7 +12,6 @@ from PIL import Image
 
 from briefing.check import check_brief, check_settings
 from briefing.errors import BriefError
-from briefing.layout import photo_width
 from briefing.layout import PageGeometry
 from briefing.photos import JPEG_QUALITIES, PHOTO_BUDGET, PRINT_DPI, prepare
 from briefing.render import brief_pdf
@@ -51,7 +50,7 @@ def test_sample_photo_is_embedded_as_jpeg_at_most_300_dpi(project: Path) -> None
     pdf = brief_pdf(page, check_settings(project / "briefs" / "report.yaml"))
     (width, height, codec), = embedded_images(pdf)
     assert "/DCTDecode" in codec
-    assert width <= round(photo_width(PageGeometry()) / 72 * PRINT_DPI) < 1600, "downsampled from 1600 px"
+    assert width <= round(PageGeometry().photo_width / 72 * PRINT_DPI) < 1600, "downsampled from 1600 px"
     assert len(pdf) <= 120_000, "a briefing with a photo stays within 120 KB"
 
 

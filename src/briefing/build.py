@@ -104,20 +104,38 @@ class _Job:
     geometry: "PageGeometry"
 
 
-def check_one(job: _Job, task: _Task) -> Checked:
-    """Load and prove one brief (and prepare its photo)."""
-    from .check import load_checked
+def prove_one(seeds_dir: Path, geometry: "PageGeometry", task: _Task) -> Checked:
+    """Load and prove one brief and prepare its photo: every check but the glyphs' (``check_glyphs``).
+    A brief that loads comes back with its model even when it has problems, so its glyphs are checked
+    too and every problem is reported at once."""
+    from .check import load_proved
 
     try:
         with signals_end_at_once():
-            loaded, photo = load_checked(task.path, job.seeds_dir, job.geometry)
+            loaded, photo, problems = load_proved(task.path, seeds_dir, geometry)
     except BriefError as error:
         return Checked(task.index, task.path.stem, error.problems)
-    deps = [os.fspath((job.seeds_dir / s.file).resolve()) for s in loaded.brief.sources]
+    deps = [os.fspath((seeds_dir / s.file).resolve()) for s in loaded.brief.sources]
     if photo:
         deps.append(os.fspath(photo.source))
     brief_pickle = pickle.dumps(loaded.brief, protocol=pickle.HIGHEST_PROTOCOL)
-    return Checked(task.index, task.path.stem, [], tuple(deps), task.body_size, brief_pickle, photo)
+    return Checked(task.index, task.path.stem, problems, tuple(deps), task.body_size, brief_pickle, photo)
+
+
+def check_glyphs(task: _Task, proved: Checked) -> Checked:
+    """A proved brief, with a problem for every character its fonts cannot draw (the fonts are loaded
+    in this process)."""
+    from .check import glyph_problems
+
+    if not proved.brief_pickle:
+        return proved
+    problems = glyph_problems(task.path, pickle.loads(proved.brief_pickle))
+    return replace(proved, problems=proved.problems + problems) if problems else proved
+
+
+def check_one(job: _Job, task: _Task) -> Checked:
+    """Every check of one brief (and its photo prepared)."""
+    return check_glyphs(task, prove_one(job.seeds_dir, job.geometry, task))
 
 
 def _loaded(path: Path, checked: Checked) -> "LoadedBrief":
@@ -191,7 +209,8 @@ def _end_now(signum: int, frame: object) -> None:
 PARALLEL_FROM = 8  # briefs; below this, starting workers costs more than it saves
 
 
-def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | Written | Drawn]":
+def _run_tasks(job: _Job, tasks: list[_Task], jobs: int, prover: "_Prover | None" = None) \
+        -> "Iterable[Checked | Written | Drawn]":
     """Every task's Checked, then for each good one a Written (or a second Checked with the problem when
     it does not fit its page), or a Drawn for an unchanged brief.
 
@@ -199,6 +218,14 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
     then fits, draws and writes it), so the combined report starts early and takes each page as it is
     drawn (sent on with each Written) instead of holding them until every brief is checked.
     """
+    if prover:  # proved by another process, the glyphs checked here
+        checked_all = [check_glyphs(task, prover.proved(task)) for task in tasks]
+        prover.close()
+        yield from checked_all
+        for task, checked in zip(tasks, checked_all):
+            if not checked.problems:
+                yield write_one(job, task, checked)
+        return
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:  # in this process, every brief checked first (as in parallel)
         checked_all = [check_one(job, task) for task in tasks]
         yield from checked_all
@@ -208,10 +235,12 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int) -> "Iterable[Checked | 
         return
     from . import fonts
     from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
+    from .model import Brief, adapter
     from .layout import lay_out  # noqa: F401
     from .render import brief_pdf_of_body  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
+    adapter(Brief)  # the validator built once, here
     gc.freeze()  # the collector in a worker would otherwise write to (and so copy) every page of ours
     context = _context()
     # each worker takes every jobs-th brief and sends back its results through its own pipe; no shared
@@ -296,6 +325,61 @@ def _work(job: _Job, share: list[_Task], send) -> None:
         send.close()
 
 
+class _Prover:
+    """A process that loads and proves a small build's briefs (``prove_one``: pydantic, the seeds, the
+    photos) while this one imports ReportLab and loads the fonts: on two cores that takes pydantic's
+    import and the first validation (~0.2 s) off a small build's time. It checks the report settings
+    first and sends them, then each brief's Checked in order."""
+
+    def __init__(self, settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task]):
+        context = _context()
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_prove, args=(settings_path, seeds_dir, geometry, tasks, send),
+                                        daemon=True)
+        self._process.start()
+        send.close()
+
+    def _next(self) -> Any:
+        try:
+            return self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(f"the checking process ended with exit status {self._process.exitcode}") from None
+
+    def settings(self) -> "ReportSettings":
+        """The report settings as the model reads them; ``BriefError`` when they are missing or wrong."""
+        settings, problems = self._next()
+        if problems:
+            raise BriefError(problems)
+        return settings
+
+    def proved(self, task: _Task) -> Checked:
+        checked = self._next()
+        assert checked.index == task.index
+        return checked
+
+    def close(self) -> None:
+        _stop([self._process])
+        self._receive.close()
+
+
+def _prove(settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task], send) -> None:
+    """The prover's process: the settings (or their problems), then every brief proved, in order."""
+    from .check import load_report_settings
+
+    _worker_started()
+    try:
+        try:
+            send.send((load_report_settings(settings_path), []))
+        except BriefError as error:
+            send.send((None, error.problems))
+            return
+        for task in tasks:
+            send.send(prove_one(seeds_dir, geometry, task))
+    finally:
+        send.close()
+
+
 def _worker_started() -> None:
     """In a worker: end with the parent, and unwind (removing a half-written temp file) on SIGTERM."""
     import signal
@@ -360,20 +444,33 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     if not tasks and not combined:
         manifest.write(out_dir)
         return result
-    from .check import check_settings
-    from .pagecache import PageCache, key  # imported only when there is work: it needs ReportLab
-
-    def page_key(entry: Entry) -> str:
-        return key(settings_digest, environment, entry)
-
-    pages = PageCache(out_dir)
+    # a small build of new briefs has them proved by another process while this one imports ReportLab
+    prover = _Prover(settings_path, seeds_dir, geometry, tasks) \
+        if jobs > 1 and not unchanged and len(tasks) < PARALLEL_FROM and os.name == "posix" else None
+    pages = None
     kept: dict[int, tuple[Checked, str]] = {}
     try:
+        from .check import check_settings, settings_glyph_problems
+        from .pagecache import PageCache, key  # imported only when there is work: it needs ReportLab
+
+        def page_key(entry: Entry) -> str:
+            return key(settings_digest, environment, entry)
+
+        pages = PageCache(out_dir)
         if combined:  # the combined report needs every brief: an unchanged one's kept page, or else it is
             # checked and drawn again (not written)
             kept = _kept_pages(pages, unchanged, manifest, page_key)
             tasks = sorted(tasks + [task for task in unchanged if task.index not in kept], key=lambda task: task.index)
-        settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
+        if prover:
+            from . import fonts
+
+            fonts.register()  # while the prover works
+            settings = prover.settings()
+            problems = settings_glyph_problems(settings, settings_path)
+            if problems:
+                raise BriefError(problems)
+        else:
+            settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
         if geometry.watermark:
             from .glyphs import watermark_problems
 
@@ -381,7 +478,10 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             if problems:
                 raise BriefError(problems)
     except BaseException:
-        pages.close()
+        if prover:
+            prover.close()
+        if pages:
+            pages.close()
         raise
     job = _Job(out_dir, seeds_dir, settings, geometry)
     units = _Progress(progress, sum(2 if task.write else 1 for task in tasks) + (len(briefs) if combined else 0))
@@ -403,7 +503,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
 
     try:
         start_report()
-        for message in _run_tasks(job, tasks, jobs):
+        for message in _run_tasks(job, tasks, jobs, prover):
             if isinstance(message, Drawn):
                 if report:
                     report.add(message.index, message.body)
@@ -450,6 +550,8 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     finally:
         if report:
             report.discard()
+        if prover:
+            prover.close()
     units.finish()
     manifest.write(out_dir)
     pages.finish({stem: page_key(entry) for stem, entry in manifest.briefs.items()})

@@ -1,46 +1,84 @@
-"""Every check a brief must pass before anything is written: model, sources, glyphs, one-page fit."""
+"""Every check a brief must pass before anything is written: model, sources, glyphs, one-page fit.
+
+Loading and proving a brief (``load_proved``, ``load_report_settings``) needs neither ReportLab nor the
+fonts; the glyph checks need the fonts; fitting needs ReportLab. So a build can prove its briefs in one
+process while another imports ReportLab and loads the fonts.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import glyphs, photos, provenance
+from . import glyphs, photos, provenance, yamldoc
 from .errors import BriefError, Problem
 from .files import display_path
-from .layout import BriefPage, PageGeometry, lay_out, photo_width
-from .model import LoadedBrief, ReportSettings, load_brief, load_settings
+from .geometry import PageGeometry
+from .model import Brief, LoadedBrief, ReportSettings, load_brief, load_settings
 from .photos import PreparedPhoto
+
+if TYPE_CHECKING:
+    from .layout import BriefPage
+
+
+def load_report_settings(settings_path: Path) -> ReportSettings:
+    """The report settings as the model reads them; raise ``BriefError`` when they are missing or wrong."""
+    if not settings_path.is_file():
+        raise BriefError.single(display_path(settings_path), "report settings not found: this file names the "
+                                "briefing, its issue, compiling unit and date (see README)")
+    return load_settings(settings_path, display_path(settings_path))[0]
+
+
+def settings_glyph_problems(settings: ReportSettings, settings_path: Path) -> list[Problem]:
+    return glyphs.missing_in_settings(settings, lambda: yamldoc.load(settings_path, display_path(settings_path)))
 
 
 def check_settings(settings_path: Path) -> ReportSettings:
     """Load the report settings; raise ``BriefError`` when they are missing or wrong."""
-    if not settings_path.is_file():
-        raise BriefError.single(display_path(settings_path), "report settings not found: this file names the "
-                                "briefing, its issue, compiling unit and date (see README)")
-    settings, doc = load_settings(settings_path, display_path(settings_path))
-    problems = glyphs.missing_in_settings(settings, doc)
+    settings = load_report_settings(settings_path)
+    problems = settings_glyph_problems(settings, settings_path)
     if problems:
         raise BriefError(problems)
     return settings
 
 
+def load_proved(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry()) \
+        -> tuple[LoadedBrief, PreparedPhoto | None, list[Problem]]:
+    """Load one brief, prove its figures against its sources and (when they are proved) prepare its photo:
+    every check but the glyphs'. Raise ``BriefError`` when it does not load as the model."""
+    loaded = load_brief(path, display_path(path))
+    problems = provenance.check(loaded, seeds_dir)
+    photo = None
+    if not problems and loaded.brief.photo:
+        try:
+            photo_path = photos.resolve(path.parent, loaded.brief.photo.file, loaded.doc)
+            photo = photos.prepare(photo_path, geometry.photo_width, loaded.doc, geometry.grayscale)
+        except BriefError as error:
+            problems = error.problems
+    return loaded, photo, problems
+
+
+def glyph_problems(path: Path, brief: Brief, doc: yamldoc.YamlDoc | None = None) -> list[Problem]:
+    """Characters of a proved brief that its faces cannot draw. Their positions come from ``doc``, or from
+    the file read again when there is no ``doc`` (only when some character is missing)."""
+    return glyphs.missing_glyphs(brief, lambda: doc or yamldoc.load(path, display_path(path)))
+
+
 def load_checked(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry()) \
         -> tuple[LoadedBrief, PreparedPhoto | None]:
     """Load and prove one brief and prepare its photo; raise ``BriefError`` with every problem found."""
-    loaded = load_brief(path, display_path(path))
-    problems = provenance.check(loaded, seeds_dir) + glyphs.missing_glyphs(loaded)
+    loaded, photo, problems = load_proved(path, seeds_dir, geometry)
+    problems = problems + glyph_problems(path, loaded.brief, loaded.doc)
     if problems:
         raise BriefError(problems)
-    photo = None
-    if loaded.brief.photo:
-        photo_path = photos.resolve(path.parent, loaded.brief.photo.file, loaded.doc)
-        photo = photos.prepare(photo_path, photo_width(geometry), loaded.doc, geometry.grayscale)
     return loaded, photo
 
 
 def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings,
                 geometry: PageGeometry = PageGeometry()) -> BriefPage:
     """Load, prove and lay out one brief in memory; raise ``BriefError`` with every problem found."""
+    from .layout import lay_out
+
     loaded, photo = load_checked(path, seeds_dir, geometry)
     return lay_out(loaded, settings, geometry, photo)
 

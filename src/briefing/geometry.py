@@ -7,6 +7,7 @@ from dataclasses import dataclass
 MM = 72 / 25.4  # points per millimetre
 A4 = (210 * MM, 297 * MM)
 LETTER = (8.5 * 72, 11 * 72)
+PHOTO_SHARE = 0.30  # of the type area's width, beside the lead
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class PageGeometry:
     @property
     def height(self) -> float:
         return self.size[1] - self.top - self.bottom
+
+    @property
+    def photo_width(self) -> float:
+        """The width a brief's photo is printed at (what it is prepared for)."""
+        return self.width * PHOTO_SHARE
 
 
 def page_setup(paper: str = "a4", grayscale: bool = False, watermark: str | None = None) -> PageGeometry:

@@ -1,11 +1,11 @@
 """Glyph coverage: every character that will be set exists in the face that sets it."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from . import fonts
 from .errors import Problem
-from .model import Brief, LoadedBrief, ReportSettings
+from .model import Brief, ReportSettings
 from .yamldoc import YamlDoc, field_name
 
 
@@ -35,28 +35,30 @@ def _texts(brief: Brief) -> Iterator[tuple[tuple, str, str]]:
             yield ("sources", i, "publisher"), source.publisher, fonts.SERIF
 
 
-def missing_glyphs(loaded: LoadedBrief) -> list[Problem]:
-    """One problem per character a face cannot draw (ReportLab would silently draw nothing)."""
-    faces = fonts.register()
-    problems = []
-    for path, text, face in _texts(loaded.brief):
-        for ch in faces.missing(face, text):
-            line, column = loaded.doc.char_position(path, ch)
-            problems.append(Problem(
-                loaded.doc.file, line, column, field_name(path),
-                f"character {ch!r} (U+{ord(ch):04X}) is not in the font {fonts.FACE_DESCRIPTIONS[face]}; "
-                "replace it (the fonts cover GB 2312 and 通用规范汉字表)"))
-    return problems
+def missing_glyphs(brief: Brief, doc: Callable[[], YamlDoc]) -> list[Problem]:
+    """One problem per character a face cannot draw (ReportLab would silently draw nothing); ``doc``
+    gives the brief's YAML, for their positions, and is called only when there are some."""
+    return _problems(_texts(brief), doc)
 
 
-def missing_in_settings(settings: ReportSettings, doc: YamlDoc) -> list[Problem]:
+def missing_in_settings(settings: ReportSettings, doc: Callable[[], YamlDoc]) -> list[Problem]:
+    faces = (("name", fonts.SERIF_BOLD), ("title", fonts.SERIF_BOLD), ("unit", fonts.SERIF))
+    return _problems((((key,), getattr(settings, key), face) for key, face in faces), doc)
+
+
+def _problems(texts: Iterable[tuple[tuple, str, str]], doc: Callable[[], YamlDoc]) -> list[Problem]:
     faces = fonts.register()
+    missing = [(path, ch, face) for path, text, face in texts for ch in faces.missing(face, text)]
+    if not missing:
+        return []
+    found = doc()
     problems = []
-    for key, face in (("name", fonts.SERIF_BOLD), ("title", fonts.SERIF_BOLD), ("unit", fonts.SERIF)):
-        for ch in faces.missing(face, getattr(settings, key)):
-            line, column = doc.char_position((key,), ch)
-            problems.append(Problem(doc.file, line, column, key, f"character {ch!r} (U+{ord(ch):04X}) is not in "
-                                    f"the font {fonts.FACE_DESCRIPTIONS[face]}"))
+    for path, ch, face in missing:
+        line, column = found.char_position(path, ch)
+        problems.append(Problem(
+            found.file, line, column, field_name(path),
+            f"character {ch!r} (U+{ord(ch):04X}) is not in the font {fonts.FACE_DESCRIPTIONS[face]}; "
+            "replace it (the fonts cover GB 2312 and 通用规范汉字表)"))
     return problems
 
 

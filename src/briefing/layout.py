@@ -15,7 +15,7 @@ from reportlab.platypus.flowables import HRFlowable
 from . import fonts
 from .errors import BriefError
 from .model import Brief, LoadedBrief, ReportSettings
-from .geometry import PageGeometry
+from .geometry import PHOTO_SHARE, PageGeometry
 from .photos import PreparedPhoto
 from .provenance import printed_figure
 from .textblock import Run, TextBlock, marker
@@ -26,7 +26,6 @@ GREY = HexColor("#5A5A5A")
 TILE_FILL = HexColor("#F5F1EE")
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
-PHOTO_SHARE = 0.30  # of the type area's width, beside the lead
 PHOTO_MAX_HEIGHT = 130.0  # pt
 BODY_SIZES = (14.0, 13.5, 13.0, 12.5, 12.0, 11.5, 11.0, 10.5)  # pt; 三号 (16) is the upper bound, 五号 the floor
 _FIT_SLACK = 1.0  # pt kept free so rounding inside ReportLab's frame never pushes the last line over
@@ -201,10 +200,6 @@ def source_line(brief: Brief) -> str:
             text += f"，{source.date.year}年{source.date.month}月{source.date.day}日"
         parts.append(text)
     return "资料来源：" + "；".join(parts) + "。"
-
-
-def photo_width(geometry: PageGeometry) -> float:
-    return geometry.width * PHOTO_SHARE
 
 
 class Picture(Flowable):
