@@ -6,12 +6,14 @@ import io
 import math
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path, PurePosixPath
-
-from PIL import Image, ImageOps
 
 from .errors import BriefError, Problem
 from .yamldoc import YamlDoc
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # Pillow's decompression-bomb guard, tighter than its default
@@ -59,6 +61,8 @@ def resolve(brief_dir: Path, relative: str, doc: YamlDoc) -> Path:
 
 def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool = False) -> PreparedPhoto:
     """Decode, check, orient and downsample a photo; a broken or hostile file is a clear error."""
+    from PIL import Image, ImageOps  # here: a process that only draws prepared photos never needs Pillow
+
     line, column = doc.position(("photo", "file"))
 
     def refuse(message: str) -> BriefError:
@@ -102,7 +106,7 @@ def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool =
     return PreparedPhoto(_jpeg_within_budget(picture), picture.width, picture.height, path, picture.mode == "L")
 
 
-def _jpeg_within_budget(picture: Image.Image) -> bytes:
+def _jpeg_within_budget(picture: "Image.Image") -> bytes:
     """The best quality whose JPEG fits ``PHOTO_BUDGET``; the lowest tried when none does."""
     for quality in JPEG_QUALITIES:
         out = io.BytesIO()

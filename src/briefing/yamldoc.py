@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .errors import BriefError
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20_000  # far above any brief; stops alias "bombs" before they expand
@@ -20,19 +22,23 @@ MAX_DEPTH = 32  # a brief nests 5 deep
 
 Path_ = tuple[str | int, ...]
 
-_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@cache
+def _strict_loader() -> type:
+    """SafeLoader (libyaml's when present) whose booleans are YAML 1.2's (true/false only). Made when the
+    first file is parsed: importing PyYAML costs ~25 ms that a process that parses nothing need not pay."""
+    import yaml
 
+    class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
 
-class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """SafeLoader whose booleans are YAML 1.2's (true/false only)."""
+    StrictLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    StrictLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    return StrictLoader
 
-
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
@@ -102,7 +108,9 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
 
 def parse(text: str, display: str) -> YamlDoc:
     """Parse one YAML document held in ``text``; ``display`` names the file in errors."""
-    loader = _StrictLoader(text)
+    import yaml
+
+    loader = _strict_loader()(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -130,6 +138,8 @@ def load(path: Path, display: str | None = None) -> YamlDoc:
 
 def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]],
                spans: dict[Path_, tuple[int, int]], display: str, budget: list[int]) -> Any:
+    import yaml
+
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     budget[0] -= 1
     if budget[0] < 0:
