@@ -221,10 +221,20 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int, prover: "_Prover | None
     if prover:  # proved by another process, the glyphs checked here
         checked_all = [check_glyphs(task, prover.proved(task)) for task in tasks]
         prover.close()
-        yield from checked_all
-        for task, checked in zip(tasks, checked_all):
-            if not checked.problems:
+        good = [(task, checked) for task, checked in zip(tasks, checked_all) if not checked.problems]
+        # a writer process writes two briefs of every three while this one draws the combined report's
+        # front matter (when the checked briefs are yielded) and writes the third
+        mine, theirs = good[::3], [pair for number, pair in enumerate(good) if number % 3]
+        writer = _Helper(_write_share, job, theirs) if theirs else None
+        try:
+            yield from checked_all
+            for task, checked in mine:
                 yield write_one(job, task, checked)
+            if writer:
+                yield from writer.rest()
+        finally:
+            if writer:
+                writer.close()
         return
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:  # in this process, every brief checked first (as in parallel)
         checked_all = [check_one(job, task) for task in tasks]
@@ -325,42 +335,59 @@ def _work(job: _Job, share: list[_Task], send) -> None:
         send.close()
 
 
-class _Prover:
+class _Helper:
+    """A forked process that sends its results back through a pipe, read in the order they were sent."""
+
+    def __init__(self, target: Callable[..., None], *args: Any):
+        context = _context()
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=target, args=(*args, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def next(self) -> Any:
+        try:
+            return self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(f"a build process ended with exit status {self._process.exitcode}") from None
+
+    def rest(self) -> Iterator[Any]:
+        """Every result still to come."""
+        while True:
+            try:
+                yield self._receive.recv()
+            except EOFError:
+                break
+        self._process.join()
+        if self._process.exitcode != 0:
+            raise RuntimeError(f"a build process ended with exit status {self._process.exitcode}")
+
+    def close(self) -> None:
+        _stop([self._process])
+        self._receive.close()
+
+
+class _Prover(_Helper):
     """A process that loads and proves a small build's briefs (``prove_one``: pydantic, the seeds, the
     photos) while this one imports ReportLab and loads the fonts: on two cores that takes pydantic's
     import and the first validation (~0.2 s) off a small build's time. It checks the report settings
     first and sends them, then each brief's Checked in order."""
 
     def __init__(self, settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task]):
-        context = _context()
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_prove, args=(settings_path, seeds_dir, geometry, tasks, send),
-                                        daemon=True)
-        self._process.start()
-        send.close()
-
-    def _next(self) -> Any:
-        try:
-            return self._receive.recv()
-        except EOFError:
-            self._process.join()
-            raise RuntimeError(f"the checking process ended with exit status {self._process.exitcode}") from None
+        super().__init__(_prove, settings_path, seeds_dir, geometry, tasks)
 
     def settings(self) -> "ReportSettings":
         """The report settings as the model reads them; ``BriefError`` when they are missing or wrong."""
-        settings, problems = self._next()
+        settings, problems = self.next()
         if problems:
             raise BriefError(problems)
         return settings
 
     def proved(self, task: _Task) -> Checked:
-        checked = self._next()
+        checked = self.next()
         assert checked.index == task.index
         return checked
-
-    def close(self) -> None:
-        _stop([self._process])
-        self._receive.close()
 
 
 def _prove(settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task], send) -> None:
@@ -376,6 +403,16 @@ def _prove(settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks
             return
         for task in tasks:
             send.send(prove_one(seeds_dir, geometry, task))
+    finally:
+        send.close()
+
+
+def _write_share(job: _Job, share: list[tuple[_Task, Checked]], send) -> None:
+    """A writer process of a small build: fit, draw and write its share of the checked briefs."""
+    _worker_started()
+    try:
+        for task, checked in share:
+            send.send(write_one(job, task, checked))
     finally:
         send.close()
 
