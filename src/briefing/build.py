@@ -482,8 +482,10 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         manifest.write(out_dir)
         return result
     # a small build of new briefs has them proved by another process while this one imports ReportLab
-    prover = _Prover(settings_path, seeds_dir, geometry, tasks) \
-        if jobs > 1 and not unchanged and len(tasks) < PARALLEL_FROM and os.name == "posix" else None
+    prover = None
+    if jobs > 1 and not unchanged and len(tasks) < PARALLEL_FROM and os.name == "posix":
+        from . import check  # noqa: F401 - light (no pydantic, PyYAML, Pillow or ReportLab); both processes need it
+        prover = _Prover(settings_path, seeds_dir, geometry, tasks)
     pages = None
     kept: dict[int, tuple[Checked, str]] = {}
     try:

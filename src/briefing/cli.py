@@ -49,6 +49,7 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     program) did not change since the last good build is not built again. A brief that fails is
     reported and its last good PDF is kept; the others are still built.
     """
+    import gc
     import os
 
     from .build import build as run_build
@@ -67,6 +68,9 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         except BriefError as error:
             _report([error])
             raise click.ClickException("no PDF was written") from None
+    # the build's objects are freed as the process ends; frozen, the collector does not walk them all
+    # once more first (~40 ms of a three-brief build)
+    gc.freeze()
     if verbose and not quiet:
         for path in result.unchanged:
             click.echo(f"unchanged {path}")
