@@ -146,3 +146,22 @@ def test_sigterm_inside_library_code_cannot_be_swallowed(guarded: bool) -> None:
         assert run.returncode == 128 + signal.SIGTERM and "swallowed" not in run.stdout
     else:  # what happened before: the handler's SystemExit was caught by the library
         assert "swallowed" in run.stdout
+
+
+SECOND_SIGTERM = """
+import os, signal
+from briefing.build import unwind_on_sigterm
+unwind_on_sigterm()
+try:
+    os.kill(os.getpid(), signal.SIGTERM)  # a worker's parent stops it...
+    signal.pause()
+finally:  # ...and, while it removes its temporary file, the parent ends: the second SIGTERM
+    os.kill(os.getpid(), signal.SIGTERM)
+    print("clean-up finished")
+"""
+
+
+def test_a_second_sigterm_does_not_cut_the_clean_up_short() -> None:
+    run = subprocess.run([sys.executable, "-c", SECOND_SIGTERM], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 128 + signal.SIGTERM
+    assert "clean-up finished" in run.stdout, run.stderr

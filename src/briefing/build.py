@@ -417,14 +417,21 @@ def _write_share(job: _Job, share: list[tuple[_Task, Checked]], send) -> None:
         send.close()
 
 
-def _worker_started() -> None:
-    """In a worker: end with the parent, and unwind (removing a half-written temp file) on SIGTERM."""
-    import signal
+def unwind_on_sigterm() -> None:
+    """Let SIGTERM unwind like Ctrl-C, so a temporary file being written is removed. Only the first: a
+    worker gets one from its parent and another when the parent ends (PR_SET_PDEATHSIG), and the
+    second, raised inside the first one's clean-up, would leave the temporary file behind."""
 
     def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
+
+
+def _worker_started() -> None:
+    """In a worker: end with the parent, and unwind (removing a half-written temp file) on SIGTERM."""
+    unwind_on_sigterm()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the workers
     if sys.platform.startswith("linux"):
         import ctypes

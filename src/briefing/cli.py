@@ -53,9 +53,10 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     import os
 
     from .build import build as run_build
+    from .build import unwind_on_sigterm
     from .geometry import page_setup
 
-    _exit_cleanly_on_sigterm()
+    unwind_on_sigterm()
     started = time.perf_counter()
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
     show_bar = not quiet and sys.stdout.isatty() and len(paths) > PROGRESS_FROM
@@ -184,16 +185,6 @@ def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
     if not paths:
         raise click.ClickException(f"no briefs found in {briefs_dir}/ (expected *.yaml files)")
     return briefs_dir, paths, seeds_dir or briefs_dir.parent / "seeds"
-
-
-def _exit_cleanly_on_sigterm() -> None:
-    """Let SIGTERM unwind like Ctrl-C, so a temporary file being written is removed."""
-    import signal
-
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
 
 
 def _report(errors: list[BriefError]) -> None:
