@@ -60,6 +60,7 @@ class Checked:
     body_size: float = 0.0
     brief_pickle: bytes = b""  # the model.Brief, pickled: a fifth of the object's memory
     photo: Any = None  # photos.PreparedPhoto
+    brief_json: bytes = b""  # for the page cache: made where the brief is validated (pydantic is there)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,6 @@ class Written:
     pdf: tuple[int, ...]
     body_size: float
     body: "Body"
-    brief_json: bytes  # for the page cache
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,6 @@ class Drawn:
 
     index: int
     body: "Body"
-    brief_json: bytes
 
 
 @dataclass(frozen=True)
@@ -109,6 +108,7 @@ def prove_one(seeds_dir: Path, geometry: "PageGeometry", task: _Task) -> Checked
     A brief that loads comes back with its model even when it has problems, so its glyphs are checked
     too and every problem is reported at once."""
     from .check import load_proved
+    from .model import brief_json
 
     try:
         with signals_end_at_once():
@@ -119,7 +119,8 @@ def prove_one(seeds_dir: Path, geometry: "PageGeometry", task: _Task) -> Checked
     if photo:
         deps.append(os.fspath(photo.source))
     brief_pickle = pickle.dumps(loaded.brief, protocol=pickle.HIGHEST_PROTOCOL)
-    return Checked(task.index, task.path.stem, problems, tuple(deps), task.body_size, brief_pickle, photo)
+    return Checked(task.index, task.path.stem, problems, tuple(deps), task.body_size, brief_pickle, photo,
+                   brief_json(loaded.brief))
 
 
 def check_glyphs(task: _Task, proved: Checked) -> Checked:
@@ -157,13 +158,12 @@ def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Ch
     """Fit a checked brief to its page, draw it and write its PDF; a brief that does not fit comes back
     as a Checked with the problem. An unchanged brief (``task.write`` false) is only drawn again."""
     from .layout import lay_out
-    from .model import brief_json
     from .render import brief_body, brief_pdf_of_body
 
     if not task.write:
         with signals_end_at_once():
             page = page_at_size(task.path, checked, job.settings, job.geometry)
-            return Drawn(task.index, brief_body(page, job.settings, job.geometry), brief_json(page.brief))
+            return Drawn(task.index, brief_body(page, job.settings, job.geometry))
     try:
         with signals_end_at_once():
             page = lay_out(_loaded(task.path, checked), job.settings, job.geometry, checked.photo)
@@ -173,7 +173,7 @@ def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Ch
         return Checked(task.index, task.path.stem, error.problems)
     target = job.out_dir / f"{task.path.stem}.pdf"
     write_atomic(target, pdf)
-    return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body, brief_json(page.brief))
+    return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body)
 
 
 @contextmanager
@@ -554,7 +554,8 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 if report:
                     report.add(message.index, message.body)
                 stem = briefs[message.index].stem
-                pages.save(stem, page_key(manifest.briefs[stem]), message.brief_json, message.body)
+                pages.save(stem, page_key(manifest.briefs[stem]), checked[message.index].brief_json, message.body)
+                checked[message.index] = replace(checked[message.index], brief_json=b"")  # kept: let it go
                 units.add(1)
                 continue
             if isinstance(message, Written):
@@ -563,7 +564,8 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 item = checked[message.index]
                 entry = _entry(item, brief_digests[item.stem], digests, message.body_size, list(message.pdf))
                 manifest.briefs[item.stem] = entry
-                pages.save(item.stem, page_key(entry), message.brief_json, message.body)
+                pages.save(item.stem, page_key(entry), item.brief_json, message.body)
+                checked[message.index] = replace(item, brief_json=b"")  # kept: let it go
                 pdf = out_dir / f"{item.stem}.pdf"
                 result.written.append(pdf)
                 log(f"wrote {display_path(pdf)} (body {entry.body_size:g} pt)")

@@ -8,8 +8,7 @@ and schema building (~0.2 s).
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -159,8 +158,8 @@ def adapter(model: type) -> TypeAdapter:
 
 
 def brief_json(brief: Brief) -> bytes:
-    """The brief as JSON that ``brief_from_json`` reads back (made without pydantic: drawing needs none)."""
-    return json.dumps(asdict(brief), ensure_ascii=False, separators=(",", ":"), default=dt.date.isoformat).encode()
+    """The brief as JSON that ``brief_from_json`` reads back."""
+    return adapter(Brief).dump_json(brief)
 
 
 def brief_from_json(data: bytes) -> Brief:
