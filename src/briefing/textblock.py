@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from bisect import bisect_right
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -84,7 +84,26 @@ def _width_table(font_name: str) -> tuple[dict[int, float], float]:
     return face.charWidths, face.defaultWidth
 
 
-@dataclass(frozen=True, slots=True)
+class _Advances(dict):
+    """One face at one size: each character's advance in points, worked out the first time it is asked
+    for (a lookup per character then, instead of a lookup, an ``ord`` and a multiplication)."""
+
+    def __init__(self, font_name: str, size: float):
+        super().__init__()
+        self.table, self.default = _width_table(font_name)
+        self.scale = size / 1000
+
+    def __missing__(self, ch: str) -> float:
+        advance = self[ch] = self.scale * self.table.get(ord(ch), self.default)
+        return advance
+
+
+@lru_cache(maxsize=256)
+def _advances(font_name: str, size: float) -> _Advances:
+    return _Advances(font_name, size)
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass is made at twice the cost, and there is one per line
 class Line:
     start: int  # index into the block's text
     end: int  # exclusive; trailing spaces and the forced break are not drawn
@@ -121,10 +140,8 @@ class TextBlock(Flowable):
         out, total = [0.0], 0.0
         st = self.style
         for run in self.runs:
-            table, default = _width_table(run.font or st.fontName)
-            scale = (run.size or st.fontSize) / 1000
-            widths = map(scale.__mul__, map(table.get, map(ord, run.text), repeat(default)))
-            out.extend(accumulate(widths, initial=total))
+            advances = _advances(run.font or st.fontName, run.size or st.fontSize)
+            out.extend(accumulate(map(advances.__getitem__, run.text), initial=total))
             out.pop(-len(run.text) - 1)  # ``initial`` repeats the running total
             total = out[-1]
         return out
@@ -271,7 +288,7 @@ _FILLS: dict[tuple, list[str]] = {}
 
 def _fill_operators(canvas, color: Color) -> list[str]:
     """The operators that set ``color`` for text, as ReportLab writes them (grey printing converts them)."""
-    key = (repr(color), canvas._enforceColorSpace)
+    key = (type(color), color, canvas._enforceColorSpace)  # a Color hashes and compares by its values
     operators = _FILLS.get(key)
     if operators is None:
         text = canvas.beginText()
