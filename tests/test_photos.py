@@ -58,11 +58,11 @@ def test_a_photo_is_stored_within_its_byte_budget_lowering_quality_only_as_neede
     from briefing.yamldoc import YamlDoc
 
     doc = YamlDoc("brief.yaml", None, {})
-    smooth = prepare(project / "briefs" / "photos" / "pishan.jpg", 140, doc)
+    smooth = prepare(project / "briefs" / "photos" / "pishan.jpg", 140, lambda: doc)
     assert len(smooth.jpeg) <= PHOTO_BUDGET
     noise = project / "noise.png"
     Image.effect_noise((1200, 800), 120).convert("RGB").save(noise)
-    noisy = prepare(noise, 140, doc)
+    noisy = prepare(noise, 140, lambda: doc)
     best = io.BytesIO()
     Image.open(io.BytesIO(noisy.jpeg)).save(best, "JPEG", quality=JPEG_QUALITIES[0])
     assert len(noisy.jpeg) < len(best.getvalue()), "a photo over the budget is stored at a lower quality"

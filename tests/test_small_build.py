@@ -52,6 +52,10 @@ BROKEN = {
     "a figure not in its source and a character not in the font, in one brief": [
         ("anhui.yaml", 'quote: "实施援建项目380余个"', 'quote: "实施援建项目381余个"'),
         ("anhui.yaml", 'title: "安徽援疆', 'title: "𠮷安徽援疆')],
+    "a photo that is not an image (found where the photo is prepared)": [
+        ("anhui.yaml", "  file: photos/pishan.jpg", "  file: photos/notes.jpg")],
+    "a photo that is not there (found where the path is checked)": [
+        ("anhui.yaml", "  file: photos/pishan.jpg", "  file: photos/missing.jpg")],
     "two bad briefs": [("anhui.yaml", "    unit: 亿元\n", "    unit: 7\n"),
                        ("shanghai.yaml", "title:", "titel: 拼错\ntitle:")],
 }
@@ -65,6 +69,7 @@ def problems_of(project: Path, out: str, jobs: int) -> list[str]:
 
 @pytest.mark.parametrize("case", list(BROKEN))
 def test_problems_found_by_the_prover_are_those_of_one_process(project: Path, case: str) -> None:
+    (project / "briefs" / "photos" / "notes.jpg").write_text("not a photo", encoding="utf-8")
     for file, old, new in BROKEN[case]:
         edit(project / "briefs" / file, old, new)
     alone = problems_of(project, "one", jobs=1)

@@ -61,6 +61,7 @@ class Checked:
     brief_pickle: bytes = b""  # the model.Brief, pickled: a fifth of the object's memory
     photo: Any = None  # photos.PreparedPhoto
     brief_json: bytes = b""  # for the page cache: made where the brief is validated (pydantic is there)
+    photo_to_prepare: str = ""  # its photo's checked path, when the prover left the photo to the drawing process
 
 
 @dataclass(frozen=True)
@@ -103,40 +104,49 @@ class _Job:
     geometry: "PageGeometry"
 
 
-def prove_one(seeds_dir: Path, geometry: "PageGeometry", task: _Task) -> Checked:
-    """Load and prove one brief and prepare its photo: every check but the glyphs' (``check_glyphs``).
-    A brief that loads comes back with its model even when it has problems, so its glyphs are checked
-    too and every problem is reported at once."""
+def prove_one(seeds_dir: Path, geometry: "PageGeometry", task: _Task, with_photo: bool = True) -> Checked:
+    """Load and prove one brief and prepare its photo (or only check its path: ``with_photo`` false):
+    every check but the glyphs' (``finish_check``). A brief that loads comes back with its model even
+    when it has problems, so its glyphs are checked too and every problem is reported at once."""
     from .check import load_proved
     from .model import brief_json
 
     try:
         with signals_end_at_once():
-            loaded, photo, problems = load_proved(task.path, seeds_dir, geometry)
+            proved = load_proved(task.path, seeds_dir, geometry, with_photo)
     except BriefError as error:
         return Checked(task.index, task.path.stem, error.problems)
-    deps = [os.fspath((seeds_dir / s.file).resolve()) for s in loaded.brief.sources]
-    if photo:
-        deps.append(os.fspath(photo.source))
-    brief_pickle = pickle.dumps(loaded.brief, protocol=pickle.HIGHEST_PROTOCOL)
-    return Checked(task.index, task.path.stem, problems, tuple(deps), task.body_size, brief_pickle, photo,
-                   brief_json(loaded.brief))
+    brief = proved.loaded.brief
+    deps = [os.fspath((seeds_dir / s.file).resolve()) for s in brief.sources]
+    if proved.photo_path:
+        deps.append(os.fspath(proved.photo_path))
+    brief_pickle = pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)
+    left = os.fspath(proved.photo_path) if proved.photo_path and not proved.photo else ""
+    return Checked(task.index, task.path.stem, proved.problems, tuple(deps), task.body_size, brief_pickle,
+                   proved.photo, brief_json(brief), left)
 
 
-def check_glyphs(task: _Task, proved: Checked) -> Checked:
-    """A proved brief, with a problem for every character its fonts cannot draw (the fonts are loaded
-    in this process)."""
-    from .check import glyph_problems
+def finish_check(task: _Task, proved: Checked, geometry: "PageGeometry") -> Checked:
+    """A proved brief checked to the end in this process, where the fonts are loaded: its photo prepared
+    if the prover left it, and a problem for every character its fonts cannot draw."""
+    from .check import glyph_problems, prepared_photo
 
     if not proved.brief_pickle:
         return proved
-    problems = glyph_problems(task.path, pickle.loads(proved.brief_pickle))
-    return replace(proved, problems=proved.problems + problems) if problems else proved
+    problems, photo = list(proved.problems), proved.photo
+    if proved.photo_to_prepare and not problems:
+        try:
+            with signals_end_at_once():
+                photo = prepared_photo(task.path, Path(proved.photo_to_prepare), geometry)
+        except BriefError as error:
+            problems = error.problems
+    problems += glyph_problems(task.path, pickle.loads(proved.brief_pickle))
+    return replace(proved, problems=problems, photo=photo, photo_to_prepare="")
 
 
 def check_one(job: _Job, task: _Task) -> Checked:
     """Every check of one brief (and its photo prepared)."""
-    return check_glyphs(task, prove_one(job.seeds_dir, job.geometry, task))
+    return finish_check(task, prove_one(job.seeds_dir, job.geometry, task), job.geometry)
 
 
 def _loaded(path: Path, checked: Checked) -> "LoadedBrief":
@@ -219,7 +229,7 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int, prover: "_Prover | None
     drawn (sent on with each Written) instead of holding them until every brief is checked.
     """
     if prover:  # proved by another process, the glyphs checked here
-        checked_all = [check_glyphs(task, prover.proved(task)) for task in tasks]
+        checked_all = [finish_check(task, prover.proved(task), job.geometry) for task in tasks]
         prover.close()
         good = [(task, checked) for task, checked in zip(tasks, checked_all) if not checked.problems]
         # a writer process writes two briefs of every three while this one draws the combined report's
@@ -369,10 +379,11 @@ class _Helper:
 
 
 class _Prover(_Helper):
-    """A process that loads and proves a small build's briefs (``prove_one``: pydantic, the seeds, the
-    photos) while this one imports ReportLab and loads the fonts: on two cores that takes pydantic's
-    import and the first validation (~0.2 s) off a small build's time. It checks the report settings
-    first and sends them, then each brief's Checked in order."""
+    """A process that loads and proves a small build's briefs (``prove_one``: pydantic, the seeds) while
+    this one imports ReportLab and loads the fonts: on two cores that takes pydantic's import and the
+    first validation (~0.2 s) off a small build's time. It checks the report settings first and sends
+    them, then each brief's Checked in order. The photos are left to this process (which has Pillow
+    imported already, by ReportLab, and would otherwise wait for the prover)."""
 
     def __init__(self, settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task]):
         super().__init__(_prove, settings_path, seeds_dir, geometry, tasks)
@@ -402,7 +413,7 @@ def _prove(settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks
             send.send((None, error.problems))
             return
         for task in tasks:
-            send.send(prove_one(seeds_dir, geometry, task))
+            send.send(prove_one(seeds_dir, geometry, task, with_photo=False))  # Pillow's work left to the parent
     finally:
         send.close()
 

@@ -42,20 +42,39 @@ def check_settings(settings_path: Path) -> ReportSettings:
     return settings
 
 
-def load_proved(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry()) \
-        -> tuple[LoadedBrief, PreparedPhoto | None, list[Problem]]:
-    """Load one brief, prove its figures against its sources and (when they are proved) prepare its photo:
-    every check but the glyphs'. Raise ``BriefError`` when it does not load as the model."""
+@dataclass(frozen=True)
+class Proved:
+    """A brief loaded and proved against its sources, with its photo's path checked; the photo prepared
+    unless that was left to the process that draws (``prepared_photo``)."""
+
+    loaded: LoadedBrief
+    problems: list[Problem]
+    photo_path: Path | None = None
+    photo: PreparedPhoto | None = None
+
+
+def load_proved(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry(), with_photo: bool = True) \
+        -> Proved:
+    """Load one brief, prove its figures against its sources and (when they are proved) check its photo's
+    path and prepare the photo: every check but the glyphs'. Raise ``BriefError`` when the brief does not
+    load as the model."""
     loaded = load_brief(path, display_path(path))
     problems = provenance.check(loaded, seeds_dir)
-    photo = None
-    if not problems and loaded.brief.photo:
-        try:
-            photo_path = photos.resolve(path.parent, loaded.brief.photo.file, loaded.doc)
-            photo = photos.prepare(photo_path, geometry.photo_width, loaded.doc, geometry.grayscale)
-        except BriefError as error:
-            problems = error.problems
-    return loaded, photo, problems
+    if problems or not loaded.brief.photo:
+        return Proved(loaded, problems)
+    try:
+        photo_path = photos.resolve(path.parent, loaded.brief.photo.file, lambda: loaded.doc)
+        photo = photos.prepare(photo_path, geometry.photo_width, lambda: loaded.doc, geometry.grayscale) \
+            if with_photo else None
+    except BriefError as error:
+        return Proved(loaded, error.problems)
+    return Proved(loaded, [], photo_path, photo)
+
+
+def prepared_photo(path: Path, photo_path: Path, geometry: PageGeometry) -> PreparedPhoto:
+    """The photo of a proved brief (``path``), at ``photo_path``; ``BriefError`` when it is no good."""
+    return photos.prepare(photo_path, geometry.photo_width, lambda: yamldoc.load(path, display_path(path)),
+                          geometry.grayscale)
 
 
 def glyph_problems(path: Path, brief: Brief, doc: yamldoc.YamlDoc | None = None) -> list[Problem]:
@@ -67,11 +86,11 @@ def glyph_problems(path: Path, brief: Brief, doc: yamldoc.YamlDoc | None = None)
 def load_checked(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry()) \
         -> tuple[LoadedBrief, PreparedPhoto | None]:
     """Load and prove one brief and prepare its photo; raise ``BriefError`` with every problem found."""
-    loaded, photo, problems = load_proved(path, seeds_dir, geometry)
-    problems = problems + glyph_problems(path, loaded.brief, loaded.doc)
+    proved = load_proved(path, seeds_dir, geometry)
+    problems = proved.problems + glyph_problems(path, proved.loaded.brief, proved.loaded.doc)
     if problems:
         raise BriefError(problems)
-    return loaded, photo
+    return proved.loaded, proved.photo
 
 
 def check_brief(path: Path, seeds_dir: Path, settings: ReportSettings,

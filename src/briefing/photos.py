@@ -6,7 +6,7 @@ import io
 import math
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from pathlib import Path, PurePosixPath
 
 from .errors import BriefError, Problem
@@ -36,12 +36,19 @@ class PreparedPhoto:
     gray: bool = False
 
 
-def resolve(brief_dir: Path, relative: str, doc: YamlDoc) -> Path:
-    """The photo's path, refused unless it is a relative path that stays inside the brief's folder."""
-    line, column = doc.position(("photo", "file"))
+def _refusal(doc: Callable[[], YamlDoc]) -> Callable[[str], BriefError]:
+    """A photo.file problem, placed in ``doc`` (the brief's YAML, read only when there is a problem)."""
 
     def refuse(message: str) -> BriefError:
-        return BriefError([Problem(doc.file, line, column, "photo.file", message)])
+        found = doc()
+        line, column = found.position(("photo", "file"))
+        return BriefError([Problem(found.file, line, column, "photo.file", message)])
+    return refuse
+
+
+def resolve(brief_dir: Path, relative: str, doc: Callable[[], YamlDoc]) -> Path:
+    """The photo's path, refused unless it is a relative path that stays inside the brief's folder."""
+    refuse = _refusal(doc)
 
     pure = PurePosixPath(relative.replace("\\", "/"))
     if pure.is_absolute() or relative.startswith(("~", "/")) or ":" in relative:
@@ -59,14 +66,11 @@ def resolve(brief_dir: Path, relative: str, doc: YamlDoc) -> Path:
     return path
 
 
-def prepare(path: Path, printed_width_pt: float, doc: YamlDoc, grayscale: bool = False) -> PreparedPhoto:
+def prepare(path: Path, printed_width_pt: float, doc: Callable[[], YamlDoc], grayscale: bool = False) -> PreparedPhoto:
     """Decode, check, orient and downsample a photo; a broken or hostile file is a clear error."""
     from PIL import Image, ImageOps  # here: a process that only draws prepared photos never needs Pillow
 
-    line, column = doc.position(("photo", "file"))
-
-    def refuse(message: str) -> BriefError:
-        return BriefError([Problem(doc.file, line, column, "photo.file", message)])
+    refuse = _refusal(doc)
 
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
