@@ -615,10 +615,11 @@ def report(results: list[Result], refs: list[Reference], sizes: list[int], optio
 PROFILE_GROUPS = [  # (label, [(file suffix, function name), ...]): cumulative time of the first that exists
     ("imports (importlib _find_and_load)", [("<frozen importlib._bootstrap>", "_find_and_load")]),
     ("font loading (fonts.register)", [("briefing/fonts.py", "register")]),
-    ("check one brief (check.load_checked)", [("briefing/check.py", "load_checked")]),
+    ("check one brief (build.check_one)", [("briefing/build.py", "check_one")]),
     ("  YAML + pydantic (model.load_brief)", [("briefing/model.py", "load_brief")]),
     ("  provenance check", [("briefing/provenance.py", "check")]),
     ("  glyph check", [("briefing/glyphs.py", "missing_glyphs")]),
+    ("  brief as JSON, for the page cache (model.brief_json)", [("briefing/model.py", "brief_json")]),
     ("  photo (photos.prepare: decode, resize, JPEG)", [("briefing/photos.py", "prepare")]),
     ("layout (lay_out: the fit search; at a known size for unchanged briefs)", [("briefing/layout.py", "lay_out")]),
     ("  building flowables at each size (page_flowables)", [("briefing/layout.py", "page_flowables")]),
