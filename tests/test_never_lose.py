@@ -77,11 +77,14 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in out.glob("*.pdf")}
 
 
-@pytest.mark.parametrize("jobs", [2, 1])
+@pytest.mark.parametrize("copies, jobs", [(10, 2), (10, 1), (1, 2)],
+                         ids=["33 briefs, workers", "33 briefs, one process", "6 briefs, prover and writer"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Signals, jobs: int) -> None:
-    """In parallel, and in one process (where combined.pdf is being written while briefs are drawn)."""
-    make_many(project, 10)  # 33 briefs: writing their PDFs takes long enough to be killed in the middle
+def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Signals, copies: int, jobs: int) -> None:
+    """In parallel, in one process (where combined.pdf is being written while briefs are drawn), and in a
+    small build (briefs proved by a second process, some written by a third)."""
+    make_many(project, copies)  # 33 briefs: writing their PDFs takes long enough to be killed in the middle
+    briefs = 3 * (copies + 1)
     command = [sys.executable, "-m", "briefing", "build", "--jobs", str(jobs)]
     assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
     old = snapshot(project / "out")
@@ -96,9 +99,10 @@ def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Sig
         attempts += 1
         process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        for _ in range(rng.randint(1, 20)):  # some of the 33 PDFs are written: the build is under way
+        # some PDFs are written: the build is under way (a small one ends ~50 ms after its first line)
+        for _ in range(rng.randint(1, 20) if briefs > 20 else 1):
             process.stdout.readline()
-        time.sleep(rng.uniform(0.0, 0.05))
+        time.sleep(rng.uniform(0.0, 0.05 if briefs > 20 else 0.01))
         process.send_signal(sig)
         process.communicate(timeout=60)
         deadline = time.monotonic() + 10
