@@ -226,7 +226,9 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int, prover: "_Prover | None
 
     Every brief is checked before any is written (in parallel: each worker checks its whole share,
     then fits, draws and writes it), so the combined report starts early and takes each page as it is
-    drawn (sent on with each Written) instead of holding them until every brief is checked.
+    drawn (sent on with each Written) instead of holding them until every brief is checked. With a
+    ``prover`` (a small build) the briefs were proved by it; this process finishes their checks, then
+    writes a third of them while a writer process writes the rest.
     """
     if prover:  # proved by another process, the glyphs checked here
         checked_all = [finish_check(task, prover.proved(task), job.geometry) for task in tasks]
@@ -254,9 +256,9 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int, prover: "_Prover | None
                 yield write_one(job, task, checked)
         return
     from . import fonts
-    from .check import load_checked  # noqa: F401 - imported before forking, so workers inherit it
-    from .model import Brief, adapter
+    from . import check  # noqa: F401 - imported before forking, so workers inherit it
     from .layout import lay_out  # noqa: F401
+    from .model import Brief, adapter
     from .render import brief_pdf_of_body  # noqa: F401
 
     fonts.register()  # loaded once here; forked workers share it
