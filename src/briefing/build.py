@@ -264,20 +264,13 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int, prover: "_Prover | None
     fonts.register()  # loaded once here; forked workers share it
     adapter(Brief)  # the validator built once, here
     gc.freeze()  # the collector in a worker would otherwise write to (and so copy) every page of ours
-    context = _context()
     # each worker takes every jobs-th brief and sends back its results through its own pipe; no shared
     # queue, so a worker killed mid-write can never leave a lock held (multiprocessing.Pool's
     # terminate() deadlocks then)
-    workers = []
-    for share in (tasks[start::jobs] for start in range(jobs)):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(job, share, send), daemon=True)
-        process.start()
-        send.close()
-        workers.append((process, receive))
+    workers = [_Helper(_work, job, tasks[start::jobs]) for start in range(jobs)]
     # read on a thread, so no worker waits on a full pipe while this process draws the combined report
     messages: queue.SimpleQueue = queue.SimpleQueue()
-    threading.Thread(target=_receive, args=(dict((receive, process) for process, receive in workers), messages),
+    threading.Thread(target=_receive, args=({worker.receive: worker.process for worker in workers}, messages),
                      daemon=True).start()
     try:
         while (message := messages.get()) is not _DONE:
@@ -285,7 +278,7 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int, prover: "_Prover | None
                 raise message
             yield message
     finally:
-        _stop([process for process, _ in workers])
+        _stop([worker.process for worker in workers])
 
 
 _DONE = object()
@@ -352,32 +345,32 @@ class _Helper:
 
     def __init__(self, target: Callable[..., None], *args: Any):
         context = _context()
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=target, args=(*args, send), daemon=True)
-        self._process.start()
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=target, args=(*args, send), daemon=True)
+        self.process.start()
         send.close()
 
     def next(self) -> Any:
         try:
-            return self._receive.recv()
+            return self.receive.recv()
         except EOFError:
-            self._process.join()
-            raise RuntimeError(f"a build process ended with exit status {self._process.exitcode}") from None
+            self.process.join()
+            raise RuntimeError(f"a build process ended with exit status {self.process.exitcode}") from None
 
     def rest(self) -> Iterator[Any]:
         """Every result still to come."""
         while True:
             try:
-                yield self._receive.recv()
+                yield self.receive.recv()
             except EOFError:
                 break
-        self._process.join()
-        if self._process.exitcode != 0:
-            raise RuntimeError(f"a build process ended with exit status {self._process.exitcode}")
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"a build process ended with exit status {self.process.exitcode}")
 
     def close(self) -> None:
-        _stop([self._process])
-        self._receive.close()
+        _stop([self.process])
+        self.receive.close()
 
 
 class _Prover(_Helper):
