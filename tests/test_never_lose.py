@@ -169,3 +169,29 @@ def test_a_second_sigterm_does_not_cut_the_clean_up_short() -> None:
     run = subprocess.run([sys.executable, "-c", SECOND_SIGTERM], capture_output=True, text=True, timeout=30)
     assert run.returncode == 128 + signal.SIGTERM
     assert "clean-up finished" in run.stdout, run.stderr
+
+
+def test_a_worker_killed_mid_build_is_one_clear_error(project: Path) -> None:
+    """A worker killed from outside (the out-of-memory killer): one line, exit status 1, no traceback,
+    every PDF the old one or the new one, no process left."""
+    make_many(project, 10)
+    command = [sys.executable, "-m", "briefing", "build", "--jobs", "2"]
+    assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
+    old = snapshot(project / "out")
+    settings = project / "briefs" / "report.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("issue: 1", "issue: 2"), encoding="utf-8")
+    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process.stdout.readline()  # a PDF is written: the workers are at work
+    worker = int(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()[0])
+    os.kill(worker, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "Error: a build process was killed (SIGKILL: out of memory?); build again; the PDFs already in out/ " \
+           "are whole" in stderr.decode(), stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    deadline = time.monotonic() + 10
+    while survivors(project) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not survivors(project)
+    assert set(snapshot(project / "out")) == set(old)

@@ -34,6 +34,11 @@ COMBINED = "combined.pdf"
 SETTINGS_FILE = "report.yaml"
 
 
+class BuildInterrupted(RuntimeError):
+    """The build could not go on (a process of it ended early, a kept page vanished); what it had not
+    put in place yet is not written, and every PDF already there is whole."""
+
+
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
@@ -297,7 +302,7 @@ def _receive(running: dict, messages: "queue.SimpleQueue") -> None:
                     process = running.pop(ready)
                     process.join()
                     if process.exitcode != 0:
-                        messages.put(RuntimeError(f"a build worker ended with exit status {process.exitcode}"))
+                        messages.put(_ended_early(process))
                         return
     except BaseException as error:  # noqa: BLE001 - handed to the main thread, which raises it
         messages.put(error)
@@ -355,7 +360,7 @@ class _Helper:
             return self.receive.recv()
         except EOFError:
             self.process.join()
-            raise RuntimeError(f"a build process ended with exit status {self.process.exitcode}") from None
+            raise _ended_early(self.process) from None
 
     def rest(self) -> Iterator[Any]:
         """Every result still to come."""
@@ -366,7 +371,7 @@ class _Helper:
                 break
         self.process.join()
         if self.process.exitcode != 0:
-            raise RuntimeError(f"a build process ended with exit status {self.process.exitcode}")
+            raise _ended_early(self.process)
 
     def close(self) -> None:
         _stop([self.process])
@@ -433,6 +438,15 @@ def unwind_on_sigterm() -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
+
+
+def _ended_early(process: Any) -> BuildInterrupted:
+    status = process.exitcode
+    if status == -signal.SIGKILL:
+        how = "was killed (SIGKILL: out of memory?)"
+    else:
+        how = f"was ended by signal {-status}" if status is not None and status < 0 else f"ended with exit status {status}"
+    return BuildInterrupted(f"a build process {how}; build again")
 
 
 def _worker_started() -> None:
@@ -699,7 +713,7 @@ class _Combined:
             stem = self.briefs[index].stem
             found = self.pages.load(stem, self.kept.pop(index))
             if found is None:
-                raise RuntimeError(f"the kept page of {stem} was removed during the build; build again")
+                raise BuildInterrupted(f"the kept page of {stem} was removed during the build; build again")
             self.report.add(index, found[1])
 
     def commit(self) -> None:

@@ -52,8 +52,8 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     import gc
     import os
 
+    from .build import BuildInterrupted, unwind_on_sigterm
     from .build import build as run_build
-    from .build import unwind_on_sigterm
     from .geometry import page_setup
 
     unwind_on_sigterm()
@@ -69,6 +69,8 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         except BriefError as error:
             _report([error])
             raise click.ClickException("no PDF was written") from None
+        except BuildInterrupted as error:
+            raise click.ClickException(f"{error}; the PDFs already in {out_dir}/ are whole") from None
     # the build's objects are freed as the process ends; frozen, the collector does not walk them all
     # once more first (~40 ms of a three-brief build)
     gc.freeze()
