@@ -89,3 +89,11 @@ def test_bad_report_settings_stop_the_build_the_same_way(project: Path, old: str
         raised.append([str(problem) for problem in caught.value.problems])
         assert not list(project.glob(f"{out}/*.pdf")), "a PDF was written under bad report settings"
     assert raised[0] and raised[0] == raised[1]
+
+
+def test_default_jobs_are_the_cpus_this_process_may_use() -> None:
+    pinned = subprocess.run([sys.executable, "-c", "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+                             "from briefing.cli import _usable_cpus; print(_usable_cpus())"],
+                            capture_output=True, text=True)
+    assert pinned.returncode == 0, pinned.stderr
+    assert pinned.stdout.strip() == "1", "a process pinned to one CPU would start workers for every CPU"

@@ -30,7 +30,7 @@ def main() -> None:
               help="Folder of source documents the briefs cite. [default: seeds/ beside the briefs folder]")
 @click.option("--no-combined", is_flag=True, help="Do not write combined.pdf.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes. [default: the number of CPUs]")
+              help="Worker processes. [default: the number of CPUs this process may use]")
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those whose inputs did not change.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the PDFs left unchanged, and the time taken.")
@@ -50,7 +50,6 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     reported and its last good PDF is kept; the others are still built.
     """
     import gc
-    import os
 
     from .build import BuildInterrupted, unwind_on_sigterm
     from .build import build as run_build
@@ -64,7 +63,7 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     with _progress(len(paths), show_bar) as advance:
         try:
             result = run_build(paths, out_dir, briefs_dir / "report.yaml", seeds, combined=not no_combined,
-                               geometry=page_setup(paper, grayscale, watermark), jobs=jobs or os.cpu_count() or 1,
+                               geometry=page_setup(paper, grayscale, watermark), jobs=jobs or _usable_cpus(),
                                force=force, log=log, progress=advance)
         except BriefError as error:
             _report([error])
@@ -90,6 +89,15 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
 
 
 PROGRESS_FROM = 5  # briefs; fewer print one line each
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (a container or ``taskset`` may allow fewer than the machine has)."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 class _progress:
