@@ -235,8 +235,10 @@ def _run_tasks(job: _Job, tasks: list[_Task], jobs: int, prover: "_Prover | None
     ``prover`` (a small build) the briefs were proved by it; this process finishes their checks, then
     writes a third of them while a writer process writes the rest.
     """
-    if prover:  # proved by another process, the glyphs checked here
-        checked_all = [finish_check(task, prover.proved(task), job.geometry) for task in tasks]
+    if prover:  # proved by another process, the glyphs checked here; an unchanged brief whose kept page
+        # was not found (not one the prover was given) is checked here
+        checked_all = [finish_check(task, prover.proved(task), job.geometry) if task.index in prover.indices
+                       else check_one(job, task) for task in tasks]
         prover.close()
         good = [(task, checked) for task, checked in zip(tasks, checked_all) if not checked.problems]
         # a writer process writes two briefs of every three while this one draws the combined report's
@@ -387,6 +389,7 @@ class _Prover(_Helper):
 
     def __init__(self, settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task]):
         super().__init__(_prove, settings_path, seeds_dir, geometry, tasks)
+        self.indices = {task.index for task in tasks}
 
     def settings(self) -> "ReportSettings":
         """The report settings as the model reads them; ``BriefError`` when they are missing or wrong."""
@@ -508,9 +511,9 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     if not tasks and not combined:
         manifest.write(out_dir)
         return result
-    # a small build of new briefs has them proved by another process while this one imports ReportLab
+    # a small build has its briefs proved by another process while this one imports ReportLab
     prover = None
-    if jobs > 1 and not unchanged and len(tasks) < PARALLEL_FROM and os.name == "posix":
+    if jobs > 1 and len(tasks) < PARALLEL_FROM and os.name == "posix":
         from . import check  # noqa: F401 - light (no pydantic, PyYAML, Pillow or ReportLab); both processes need it
         prover = _Prover(settings_path, seeds_dir, geometry, tasks)
     pages = None
