@@ -519,7 +519,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
     pages = None
     kept: dict[int, tuple[Checked, str]] = {}
     try:
-        from .check import check_settings, settings_glyph_problems
+        from .check import check_settings, glyphs_checked
         from .pagecache import PageCache, key  # imported only when there is work: it needs ReportLab
 
         def page_key(entry: Entry) -> str:
@@ -534,10 +534,7 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             from . import fonts
 
             fonts.register()  # while the prover works
-            settings = prover.settings()
-            problems = settings_glyph_problems(settings, settings_path)
-            if problems:
-                raise BriefError(problems)
+            settings = glyphs_checked(prover.settings(), settings_path)
         else:
             settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
         if geometry.watermark:

@@ -6,6 +6,7 @@ process while another imports ReportLab and loads the fonts.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,17 +30,22 @@ def load_report_settings(settings_path: Path) -> ReportSettings:
     return load_settings(settings_path, display_path(settings_path))[0]
 
 
-def settings_glyph_problems(settings: ReportSettings, settings_path: Path) -> list[Problem]:
-    return glyphs.missing_in_settings(settings, lambda: yamldoc.load(settings_path, display_path(settings_path)))
+def _reread(path: Path) -> Callable[[], yamldoc.YamlDoc]:
+    """A file's YAML read again, for the position of a problem found after it was loaded."""
+    return lambda: yamldoc.load(path, display_path(path))
+
+
+def glyphs_checked(settings: ReportSettings, settings_path: Path) -> ReportSettings:
+    """Loaded report settings whose every character the fonts can draw; ``BriefError`` otherwise."""
+    problems = glyphs.missing_in_settings(settings, _reread(settings_path))
+    if problems:
+        raise BriefError(problems)
+    return settings
 
 
 def check_settings(settings_path: Path) -> ReportSettings:
     """Load the report settings; raise ``BriefError`` when they are missing or wrong."""
-    settings = load_report_settings(settings_path)
-    problems = settings_glyph_problems(settings, settings_path)
-    if problems:
-        raise BriefError(problems)
-    return settings
+    return glyphs_checked(load_report_settings(settings_path), settings_path)
 
 
 @dataclass(frozen=True)
@@ -73,14 +79,13 @@ def load_proved(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeomet
 
 def prepared_photo(path: Path, photo_path: Path, geometry: PageGeometry) -> PreparedPhoto:
     """The photo of a proved brief (``path``), at ``photo_path``; ``BriefError`` when it is no good."""
-    return photos.prepare(photo_path, geometry.photo_width, lambda: yamldoc.load(path, display_path(path)),
-                          geometry.grayscale)
+    return photos.prepare(photo_path, geometry.photo_width, _reread(path), geometry.grayscale)
 
 
 def glyph_problems(path: Path, brief: Brief, doc: yamldoc.YamlDoc | None = None) -> list[Problem]:
     """Characters of a proved brief that its faces cannot draw. Their positions come from ``doc``, or from
     the file read again when there is no ``doc`` (only when some character is missing)."""
-    return glyphs.missing_glyphs(brief, lambda: doc or yamldoc.load(path, display_path(path)))
+    return glyphs.missing_glyphs(brief, (lambda: doc) if doc else _reread(path))
 
 
 def load_checked(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry()) \

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .errors import BriefError, Problem
 from .yamldoc import YamlDoc
