@@ -36,7 +36,8 @@ def test_bad_brief_exit_1_one_line_no_traceback_good_pdf_kept(project: Path) -> 
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
-    assert lines[0].startswith("error: briefs/anhui.yaml:12:5: metrics[0].value: 73 亿元 (多) does not match")
+    assert lines[0].startswith("error: briefs/anhui.yaml:12:5: metrics[0].value: 73亿元 (qualifier 多) is not what the "
+                               "quote states (37亿多元)")
     assert "combined.pdf not rewritten" in done.stderr
     assert lines[-1] == "Error: 1 brief failed; their last good PDFs are untouched"
     assert (project / "out" / "anhui.pdf").read_bytes() == before

@@ -77,8 +77,8 @@ def test_unknown_source_id(project: Path) -> None:
 def test_changed_figure_is_caught_with_both_numbers(project: Path) -> None:
     path = edit(project, "anhui", "    value: 37\n", "    value: 73\n")
     message = first_error(path, project)
-    assert message == (f"{path}:{line_of(path, 'value: 73')}:5: metrics[0].value: 73 亿元 (多) does not match the "
-                       "quote, which states 37: '累计拨付援疆资金37亿多元'")
+    assert message == (f"{path}:{line_of(path, 'value: 73')}:5: metrics[0].value: 73亿元 (qualifier 多) is not what "
+                       "the quote states (37亿多元): '累计拨付援疆资金37亿多元'")
 
 
 def test_quote_not_in_seed(project: Path) -> None:

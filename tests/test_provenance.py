@@ -1,48 +1,254 @@
-"""Figures proved against their quotes, in the forms Chinese sources write them."""
+"""Every figure on the page proved against its source: tiles, free text, quotes, placeholders."""
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
 
+from briefing.build import build, discover
+from briefing.check import check_all, load_proved, proof
+from briefing.chinese_numbers import find_figures, same_figure
+from briefing.errors import BriefError
 from briefing.model import Metric
-from briefing.provenance import chinese_numerals, figure_in
+from briefing.provenance import printed_figure, tile_problem
+from briefing.skeleton import new_brief
+from conftest import BRIEFS, SEEDS, STEMS, page_texts
 
 
-def metric(value: float, unit: str, qualifier: str | None = None) -> Metric:
-    return Metric(kind="funding", label="x", value=value, unit=unit, qualifier=qualifier, as_of="x", source="0",
-                  quote="x")
+def problems_of(path: Path, seeds: Path) -> list[str]:
+    try:
+        return [str(p) for p in load_proved(path, seeds).problems]
+    except BriefError as error:
+        return [str(p) for p in error.problems]
 
 
-@pytest.mark.parametrize("value, unit, qualifier, quote, form", [
-    (37, "亿元", "多", "累计拨付援疆资金37亿多元", "37亿多元"),
-    (40, "亿元", "多", "资金40多亿元，占", "40多亿元"),
-    (4.2, "万吨", None, "助销农副产品4.2万吨、6.2亿元", "4.2万吨"),
-    (3000, "人", "余", "新增本地就业3000余人", "3000余人"),
-    (1.13, "万人", None, "就业人数达到1.13万人", "1.13万人"),
-    (900, "家", "以上", "建立900家以上销售门店", "900家以上"),
-    (300, "个", "近", "解决了近300个就业岗位", "近300个"),
-    (90, "%", None, "占比百分之九十", "百分之九十"),
-    (90, "%", "以上", "占援疆资金90%以上", "90%以上"),
-    (2, "年", None, "两年时间里", "两年"),
-    (50, "%", "左右", "降低了50%左右", "50%左右"),
-])
-def test_source_forms_are_recognised(value, unit, qualifier, quote, form) -> None:
-    assert figure_in(metric(value, unit, qualifier), quote) == form
+def edit(project: Path, stem: str, old: str, new: str) -> Path:
+    path = project / "briefs" / f"{stem}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
 
+
+def where(path: Path, needle: str) -> str:
+    """``line:column`` of the first ``needle`` in a file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return f"{number}:{line.index(needle) + 1}"
+    raise AssertionError(needle)
+
+
+# --- tiles ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, unit, qualifier, quote", [
-    (73, "亿元", "多", "累计拨付援疆资金37亿多元"),      # a changed number
-    (37, "亿元", None, "累计拨付援疆资金37亿多元"),      # a dropped qualifier
-    (37, "万元", "多", "累计拨付援疆资金37亿多元"),      # a wrong unit
-    (7, "亿元", "多", "累计拨付援疆资金37亿多元"),       # a digit of a larger number
-    (4.2, "亿元", None, "助销农副产品4.2万吨、6.2亿元"),  # the other figure's unit
+    (37, "亿元", "多", "累计拨付援疆资金37亿多元"),
+    (37, "亿元", "余", "累计拨付援疆资金37亿多元"),      # 多 and 余 say the same
+    (3000, "人", "超", "新增本地就业3000余人"),          # 超 for a source's 余
+    (9, "批", None, "先后派出九批干部"),                  # 9 批 for 九批
+    (90, "%", None, "占比百分之九十"),                   # 90 % for 百分之九十
+    (12000, "人", None, "带动1.2万人就业"),              # 12000 for 1.2万
+    (1.2, "万人", None, "带动一万二千人就业"),
+    (20, "所", None, "援建学校二十所"),
+    (4.2, "万吨", None, "助销农副产品4.2万吨、6.2亿元"),
+    (300, "个", "近", "解决了近300个就业岗位"),
+    (3000, "元", None, "资助3，000元"),
+    (37, "个", None, "建成３７个"),
 ])
-def test_wrong_figures_are_not_found(value, unit, qualifier, quote) -> None:
-    assert figure_in(metric(value, unit, qualifier), quote) is None
+def test_tile_agrees_with_its_quote(value, unit, qualifier, quote) -> None:
+    assert tile_problem(value, unit, qualifier, quote) is None
 
 
-def test_chinese_numerals() -> None:
-    assert chinese_numerals(90) == ["九十"]
-    assert chinese_numerals(105) == ["一百零五"]
-    assert chinese_numerals(2000) == ["二千", "两千"]
-    assert chinese_numerals(20) == ["二十"]
-    assert chinese_numerals(10) == ["十"]
+@pytest.mark.parametrize("value, unit, qualifier, quote, field, message", [
+    (300, "个", None, "解决了近300个就业岗位", "qualifier", "the quote says 近300个: set qualifier: 近"),
+    (3000, "人", "余", "新增本地就业3000人", "qualifier",
+     "the quote says 3000人 with no qualifier: remove qualifier: 余"),
+    (3000, "人", "近", "新增本地就业3000余人", "qualifier", "the quote says 3000余人: set qualifier: 余"),
+    (300, "人", None, "培训300人次", "unit", "the quote's unit is 人次, not 人"),
+    (4.2, "亿元", None, "助销农副产品4.2万吨、6.2亿元", "unit", "the quote's unit is 万吨, not 亿元"),
+    (73, "亿元", "多", "累计拨付援疆资金37亿多元", "value",
+     "73亿元 (qualifier 多) is not what the quote states (37亿多元): '累计拨付援疆资金37亿多元'"),
+    (21, "所", None, "援建学校二十所", "value", "21所 is not what the quote states (二十所): '援建学校二十所'"),
+])
+def test_tile_that_differs_says_what_to_write(value, unit, qualifier, quote, field, message) -> None:
+    assert tile_problem(value, unit, qualifier, quote) == (field, message)
+
+
+def metric(value, unit, qualifier, quote) -> Metric:
+    return Metric(kind="funding", label="x", value=value, unit=unit, qualifier=qualifier, as_of="x", source="0",
+                  quote=quote)
+
+
+@pytest.mark.parametrize("value, unit, qualifier, quote, printed", [
+    (37, "亿元", "多", "累计拨付援疆资金37亿多元", "37亿多元"),
+    (40, "亿元", "多", "资金40多亿元，占", "40多亿元"),
+    (300, "个", "近", "解决了近300个", "近300个"),
+    (20, "所", None, "援建学校二十所", "20所"),
+    (90, "%", None, "占比百分之九十", "90%"),
+    (2000, "人", "余", "两千余人", "2000余人"),
+    (3000, "元", None, "资助3，000元", "3000元"),
+    (37, "个", None, "建成３７个", "37个"),
+])
+def test_a_tile_prints_its_figure_in_digits(value, unit, qualifier, quote, printed) -> None:
+    shown = printed_figure(metric(value, unit, qualifier, quote))
+    assert shown == printed
+    assert re.search(r"\d", shown)
+    assert same_figure(find_figures(shown)[0], find_figures(quote)[-1])
+
+
+# --- the mutations of the issue, in the shipped briefs --------------------------------------------------------
+
+def test_a_changed_figure_in_a_point_names_the_field_and_the_nearest(project: Path) -> None:
+    path = edit(project, "anhui", "累计捐助6090万元", "累计捐助6080万元")
+    at = where(path, "6080万元")
+    assert problems_of(path, project / "seeds") == [
+        f"{path}:{at}: sections[3].points[0].text: 6080万元 is not in source 001 (it has 6090万元)"]
+
+
+def test_a_changed_count_in_a_point(project: Path) -> None:
+    path = edit(project, "anhui", "97间", "98间")
+    assert problems_of(path, project / "seeds") == [
+        f"{path}:{where(path, '98间')}: sections[2].points[1].text: 98间 is not in source 001 (it has 97间)"]
+
+
+def test_a_changed_figure_in_the_lead(project: Path) -> None:
+    path = edit(project, "anhui", "累计拨付援疆资金37亿多元、", "累计拨付援疆资金73亿多元、")
+    [problem] = problems_of(path, project / "seeds")
+    assert problem == (f"{path}:{where(path, '73亿多元')}: lead: 73亿多元 is not in any of the sources 000, 001 "
+                       "(source 000 has 37亿多元)")
+
+
+def test_a_title_inventing_a_figure(project: Path) -> None:
+    path = edit(project, "anhui", 'title: "安徽援疆：', 'title: "安徽援疆累计投入50亿元：')
+    [problem] = problems_of(path, project / "seeds")
+    assert problem.startswith(f"{path}:{where(path, '50亿元')}: title: 50亿元 is not in any of the sources 000, 001")
+
+
+def test_a_dropped_qualifier_in_a_point_and_in_a_tile(project: Path) -> None:
+    path = edit(project, "anhui", "援疆医疗队完成重要手术近800台", "援疆医疗队完成重要手术800台")
+    [problem] = problems_of(path, project / "seeds")
+    assert problem.endswith("sections[2].points[2].text: 800台 is not in source 001 (it has 近800台)")
+    path = edit(project, "anhui", "    qualifier: 余\n    as_of: \"2010年以来\"", "    as_of: \"2010年以来\"")
+    assert any("metrics[1].qualifier: the quote says 380余个: set qualifier: 余" in p
+               for p in problems_of(path, project / "seeds"))
+
+
+def test_a_changed_unit_in_a_tile(project: Path) -> None:
+    path = edit(project, "anhui", "    unit: 名\n", "    unit: 人\n")
+    [problem] = problems_of(path, project / "seeds")
+    assert problem.endswith("metrics[2].unit: the quote's unit is 名, not 人")
+
+
+def test_true_figures_in_other_forms_pass(project: Path) -> None:
+    seed = project / "seeds" / "001_3eb730d52fe9b3a6.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n援建学校二十所。先后选派九批干部。占比百分之九十。带动1.2万人。\n",
+                    encoding="utf-8")
+    path = edit(project, "anhui", "      - text: \"2021年组织安徽50个乡镇",
+                "      - text: \"援建学校20所，选派9 批干部，占比90 %，带动12000人。\"\n        source: \"001\"\n"
+                "      - text: \"2021年组织安徽50个乡镇")
+    assert problems_of(path, project / "seeds") == []
+
+
+def test_twenty_schools_written_in_chinese_check_and_build(project: Path) -> None:
+    """A true tile whose source writes 二十所 once crashed layout (AssertionError at layout.py:168)."""
+    seed = project / "seeds" / "001_3eb730d52fe9b3a6.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n援建学校二十所。\n", encoding="utf-8")
+    edit(project, "anhui", """  - kind: jobs
+    label: 产业园新增本地就业""", """  - kind: facilities
+    label: 援建学校
+    value: 20
+    unit: 所
+    as_of: "2021年"
+    source: "001"
+    quote: "援建学校二十所"
+  - kind: jobs
+    label: 产业园新增本地就业""")
+    edit(project, "anhui", """  - kind: sales_volume
+    label: 助销农副产品数量
+    value: 4.2
+    unit: 万吨
+    as_of: "2020年"
+    source: "000"
+    quote: "累计助销新疆和田农副产品4.2万吨、6.2亿元"
+""", "")
+    briefs = project / "briefs"
+    [report] = [r for r in check_all([briefs / "anhui.yaml"], project / "seeds", briefs / "report.yaml")]
+    assert report.problems == [] and report.body_size
+    result = build(discover(briefs), project / "out", briefs / "report.yaml", project / "seeds")
+    assert result.ok, [str(e) for e in result.errors]
+    assert "20所" in page_texts(project / "out" / "anhui.pdf")[0]
+    assert (project / "out" / "combined.pdf").is_file()
+
+
+# --- quotes --------------------------------------------------------------------------------------------------
+
+def test_a_quote_matches_ignoring_whitespace_and_punctuation_width(project: Path) -> None:
+    # the seed writes "销售各类商品51.6吨,销售金额459.45万元" with a half-width comma
+    path = edit(project, "shanghai", 'quote: "销售各类商品51.6吨,销售金额459.45万元"\n  - kind: sales_volume',
+                'quote: "销售各类商品 51.6吨，销售金额459.45万元"\n  - kind: sales_volume')
+    assert problems_of(path, project / "seeds") == []
+
+
+def test_a_quote_not_found_shows_the_closest_passage(project: Path) -> None:
+    path = edit(project, "anhui", 'quote: "实施援建项目380余个"', 'quote: "实施援疆项目380余个"')
+    [problem] = problems_of(path, project / "seeds")
+    assert "metrics[1].quote: this phrase is not in source '000'" in problem
+    assert "the closest passage is '实施援建项目380余个'" in problem
+    assert "the seed has '建' where the quote has '疆'" in problem
+
+
+# --- what check reports in one run ---------------------------------------------------------------------------
+
+def test_schema_problems_do_not_hide_figure_problems(project: Path) -> None:
+    path = edit(project, "anhui", "累计捐助6090万元", "累计捐助6080万元")
+    edit(project, "anhui", "    label: 实施援建项目\n", "    label: 实施援建项目\n    lable: x\n")
+    problems = problems_of(path, project / "seeds")
+    assert any("metrics[1].lable: unknown field" in p for p in problems)
+    assert any("6080万元 is not in source 001 (it has 6090万元)" in p for p in problems)
+
+
+def test_bad_report_settings_do_not_hide_the_briefs_problems(project: Path) -> None:
+    briefs = project / "briefs"
+    (briefs / "report.yaml").write_text("name: x\n", encoding="utf-8")
+    edit(project, "anhui", "累计捐助6090万元", "累计捐助6080万元")
+    reports = check_all(discover(briefs), project / "seeds", briefs / "report.yaml")
+    assert reports[0].file.endswith("report.yaml") and reports[0].problems
+    anhui = next(r for r in reports if r.file.endswith("anhui.yaml"))
+    assert any("6080万元" in p.message for p in anhui.problems)
+    shanghai = next(r for r in reports if r.file.endswith("shanghai.yaml"))
+    assert shanghai.problems == [] and shanghai.figures_verified > 0 and shanghai.body_size is None
+
+
+# --- placeholders --------------------------------------------------------------------------------------------
+
+def test_the_skeleton_fails_until_filled(project: Path) -> None:
+    path = new_brief(project / "briefs", "jiangsu", "江苏")
+    problems = problems_of(path, project / "seeds")
+    fill_ins = [p for p in problems if ": fill in: " in p]
+    text = path.read_text(encoding="utf-8").splitlines()
+    for placeholder in ("某某", "20XX", "文章标题", "000_example.txt"):
+        hits = [p for p in fill_ins if repr(placeholder) in p]
+        assert hits, (placeholder, problems)
+        line = int(hits[0].split(":")[1])
+        assert placeholder in text[line - 1]
+
+
+# --- the shipped briefs: every figure printed is proved -------------------------------------------------------
+
+def page_figures(text: str) -> list:
+    """The figures of a briefing page's text, without the masthead (期号, date), markers and source list."""
+    lines = text.replace("\r", "").split("\n")
+    body = "".join(lines[4:])  # page number, 报头, 期号, 编印单位 and date
+    body = body[:body.index("资料来源：")]
+    return find_figures(re.sub(r"\[\d+\]", "", body))
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_figure_on_the_page_is_proved(built: Path, stem: str) -> None:
+    proved = load_proved(BRIEFS / f"{stem}.yaml", SEEDS)
+    assert proved.problems == []
+    on_page = page_figures(page_texts(built / f"{stem}.pdf")[0])
+    assert len(on_page) == proved.figures > 20
+    keys = sorted(repr(f.key) for f in on_page)
+    assert keys == sorted(repr(f.key) for f in proof(proved.loaded.doc, SEEDS).proved)
+

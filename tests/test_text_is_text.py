@@ -25,6 +25,8 @@ def test_markup_prints_literally(project: Path, hostile: str) -> None:
     literal = hostile.replace('"', '\\"')
     text = text.replace('- text: "', f'- text: "{literal}', 1).replace('lead: >-\n  ', f'lead: >-\n  {hostile}', 1)
     brief.write_text(text, encoding="utf-8")
+    seed = project / "seeds" / "003_c86d259adb8c50f8.txt"  # its figures (size=40) are figures: the seed states them
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n" + hostile + "\n", encoding="utf-8")
     result = build([brief], project / "out", project / "briefs" / "report.yaml", project / "seeds", combined=False)
     assert result.ok, [str(e) for e in result.errors]
     (page,) = page_texts(project / "out" / "shanghai.pdf")

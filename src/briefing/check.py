@@ -17,6 +17,7 @@ from .files import display_path
 from .geometry import PageGeometry
 from .model import Brief, LoadedBrief, ReportSettings, load_brief, load_settings
 from .photos import PreparedPhoto
+from .placeholders import placeholder_problems
 
 if TYPE_CHECKING:
     from .layout import BriefPage
@@ -51,30 +52,51 @@ def check_settings(settings_path: Path) -> ReportSettings:
 @dataclass(frozen=True)
 class Proved:
     """A brief loaded and proved against its sources, with its photo's path checked; the photo prepared
-    unless that was left to the process that draws (``prepared_photo``)."""
+    unless that was left to the process that draws (``prepared_photo``). ``figures``: how many figures of
+    its page were proved against their sources."""
 
     loaded: LoadedBrief
     problems: list[Problem]
     photo_path: Path | None = None
     photo: PreparedPhoto | None = None
+    figures: int = 0
+
+
+def proof(doc: yamldoc.YamlDoc, seeds_dir: Path) -> provenance.Proof:
+    """The figures of a brief (as parsed, valid or not) proved against its seeds, and the skeleton's
+    placeholders it still has."""
+    proved = provenance.prove(doc, seeds_dir)
+    return provenance.Proof(placeholder_problems(doc) + proved.problems, proved.proved)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
 
 
 def load_proved(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry(), with_photo: bool = True) \
         -> Proved:
     """Load one brief, prove its figures against its sources and (when they are proved) check its photo's
     path and prepare the photo: every check but the glyphs'. Raise ``BriefError`` when the brief does not
-    load as the model."""
-    loaded = load_brief(path, display_path(path))
-    problems = provenance.check(loaded, seeds_dir)
-    if problems or not loaded.brief.photo:
-        return Proved(loaded, problems)
+    load as the model, with the problems of its figures and placeholders as well (those of the fields
+    that are valid)."""
+    try:
+        loaded = load_brief(path, display_path(path))
+    except BriefError as error:
+        try:
+            doc = yamldoc.load(path, display_path(path))
+        except BriefError:
+            raise error from None
+        raise BriefError(_unique(error.problems + proof(doc, seeds_dir).problems)) from None
+    proved = proof(loaded.doc, seeds_dir)
+    if proved.problems or not loaded.brief.photo:
+        return Proved(loaded, proved.problems, figures=proved.figures)
     try:
         photo_path = photos.resolve(path.parent, loaded.brief.photo.file, lambda: loaded.doc)
         photo = photos.prepare(photo_path, geometry.photo_width, lambda: loaded.doc, geometry.grayscale) \
             if with_photo else None
     except BriefError as error:
-        return Proved(loaded, error.problems)
-    return Proved(loaded, [], photo_path, photo)
+        return Proved(loaded, error.problems, figures=proved.figures)
+    return Proved(loaded, [], photo_path, photo, proved.figures)
 
 
 def prepared_photo(path: Path, photo_path: Path, geometry: PageGeometry) -> PreparedPhoto:
@@ -88,13 +110,19 @@ def glyph_problems(path: Path, brief: Brief, doc: yamldoc.YamlDoc | None = None)
     return glyphs.missing_glyphs(brief, (lambda: doc) if doc else _reread(path))
 
 
-def load_checked(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry()) \
-        -> tuple[LoadedBrief, PreparedPhoto | None]:
-    """Load and prove one brief and prepare its photo; raise ``BriefError`` with every problem found."""
+def _checked(path: Path, seeds_dir: Path, geometry: PageGeometry) -> Proved:
+    """A brief loaded, proved and its glyphs checked; ``BriefError`` with every problem found."""
     proved = load_proved(path, seeds_dir, geometry)
     problems = proved.problems + glyph_problems(path, proved.loaded.brief, proved.loaded.doc)
     if problems:
         raise BriefError(problems)
+    return proved
+
+
+def load_checked(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeometry()) \
+        -> tuple[LoadedBrief, PreparedPhoto | None]:
+    """Load and prove one brief and prepare its photo; raise ``BriefError`` with every problem found."""
+    proved = _checked(path, seeds_dir, geometry)
     return proved.loaded, proved.photo
 
 
@@ -119,17 +147,22 @@ class CheckReport:
 
 def check_all(paths: list[Path], seeds_dir: Path, settings_path: Path,
               geometry: PageGeometry = PageGeometry()) -> list[CheckReport]:
-    """Check every brief without writing anything; report settings problems as the first report."""
+    """Check every brief without writing anything; report settings problems as the first report. Every
+    problem is found in one run: bad report settings leave only the one-page fit unchecked."""
+    from .layout import lay_out
+
+    reports = []
+    settings: ReportSettings | None = None
     try:
         settings = check_settings(settings_path)
     except BriefError as error:
-        return [CheckReport(display_path(settings_path), error.problems)]
-    reports = []
+        reports.append(CheckReport(display_path(settings_path), error.problems))
     for path in paths:
         try:
-            page = check_brief(path, seeds_dir, settings, geometry)
+            proved = _checked(path, seeds_dir, geometry)
+            page = lay_out(proved.loaded, settings, geometry, proved.photo) if settings else None
         except BriefError as error:
             reports.append(CheckReport(display_path(path), error.problems))
         else:
-            reports.append(CheckReport(display_path(path), [], len(page.brief.metrics), page.body_size))
+            reports.append(CheckReport(display_path(path), [], proved.figures, page.body_size if page else None))
     return reports

@@ -457,13 +457,19 @@ def same_figure(written: Figure, source: Figure) -> bool:
         return written.part is None or written.part == source.part
     if written.kind != source.kind or written.value != source.value:
         return False
-    if written.unit and written.unit != source.unit:
-        return False
+    if written.unit and source.unit and written.unit != source.unit:
+        return False  # a number the source writes without a unit (受益人数达2295) proves 2295人
     return qualifier_allows(written.qualifier, source.qualifier)
 
 
 def nearest(written: Figure, candidates: list[Figure]) -> Figure | None:
     """The candidate closest in value to ``written`` among those of its kind and unit, if any."""
+    if written.kind in ("year", "date"):
+        dates = [c for c in candidates if c.kind in ("year", "date") and c.value is not None]
+        if written.value is None or not dates:
+            return None
+        return min(dates, key=lambda c: (abs(c.value - written.value), abs((c.month or 0) - (written.month or 0)),
+                                         c.part != written.part, c.start))
     same = [c for c in candidates if c.kind == written.kind and c.unit == written.unit and c.value is not None]
     if written.value is None or not same:
         return None

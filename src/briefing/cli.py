@@ -154,8 +154,10 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
             click.echo(str(problem))
         for report in reports:
             if not report.problems:
+                fit = f"fits one page at {report.body_size:g} pt" if report.body_size is not None else \
+                    "its fit not checked until report.yaml is good"
                 click.echo(f"{report.file}: ok, {report.figures_verified} figures verified against their sources, "
-                           f"fits one page at {report.body_size:g} pt", err=True)
+                           f"{fit}", err=True)
     if problems:
         sys.exit(1)
 

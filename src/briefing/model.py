@@ -39,7 +39,7 @@ KIND_NAMES: dict[Kind, str] = {
     Kind.enterprises: "引进企业", Kind.beneficiaries: "受益群众", Kind.facilities: "建成设施",
 }
 
-Qualifier = Literal["多", "余", "以上", "近", "约", "左右"]
+Qualifier = Literal["多", "余", "以上", "超", "超过", "逾", "近", "约", "左右", "上下", "不到", "不足", "以下"]
 
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class Metric:
     value: Annotated[Annotated[int, _strict()] | Annotated[float, _strict()],
                      Field(ge=0, lt=1e12, description="数值（按来源原文） / value as the source states it")]
     unit: Annotated[Text, _text(6, "单位，如 亿元、万吨、人", "unit as in the source")]
-    qualifier: Annotated[Qualifier | None, Field(description="约数词：多、余、以上、近、约、左右 / qualifier")] = None
+    qualifier: Annotated[Qualifier | None, Field(description="约数词（按来源原文）：多、余、以上、超、超过、逾、近、约、左右、上下、不到、不足、以下 / qualifier as the source writes it")] = None
     as_of: Annotated[Text, _text(20, "截至时间或统计期", "as-of date or period")]
     source: Annotated[Text, _text(12, "来源编号（sources 中的 id）", "id of a source")]
     quote: Annotated[Text, _text(80, "来源原文中陈述该数字的短语（逐字）", "verbatim phrase of the source stating it")]
