@@ -55,7 +55,7 @@ MORE_THAN = {"多", "以上", "超"}  # a source's 多, 余, 以上, 超过, 逾
 SET_PHRASES = ("三部曲", "四个全面", "四个意识", "四个自信", "两个维护", "两个确立", "两个确保", "三个代表",
                "一带一路", "五位一体", "两学一做", "三严三实", "一国两制", "三个一批", "十全十美", "三农")
 
-VAGUE_BEFORE = "数几上好成"  # 数十, 几百, 上千, 成千上万: not counts
+VAGUE_BEFORE = "数几"  # 数十, 几百: not counts (上千, 成千上万: a magnitude word alone is no number)
 
 YEAR_PARTS = {"底": "底", "末": "底", "初": "初"}
 RANGE = "—–-~～至到"
@@ -212,8 +212,20 @@ def _year_digits(text: str, i: int) -> tuple[int, int] | None:
     return (year, i + 4) if 1000 <= year <= 2999 else None
 
 
-def _longest(text: str, i: int, words) -> str | None:
+def _by_first_character(words) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
     for word in sorted(words, key=len, reverse=True):
+        index.setdefault(word[0], []).append(word)
+    return {first: tuple(found) for first, found in index.items()}
+
+
+_INDEXES = {id(table): _by_first_character(table)
+            for table in (MAGNITUDES, UNITS, QUALIFIERS_BEFORE, QUALIFIERS_AFTER_NUMBER, QUALIFIERS_AFTER_UNIT)}
+
+
+def _longest(text: str, i: int, words) -> str | None:
+    """The longest of ``words`` (one of the tables above) that ``text`` has at ``i``."""
+    for word in _INDEXES[id(words)].get(text[i:i + 1], ()):
         if text.startswith(word, i):
             return word
     return None
@@ -338,8 +350,8 @@ def _quantity(text: str, i: int) -> Figure | None:
     value, end, chinese = number
     chinese = chinese or text[i] in CHINESE_NUMERAL
     j = _skip_space(text, end)
-    if chinese and i > 0 and text[i - 1] in VAGUE_BEFORE:
-        return None  # 数十家, 上千人: not a count
+    if chinese and i > 0 and text[i - 1] in VAGUE_BEFORE and text[i] in "十百千万亿":
+        return None  # 数十家, 几百人: not a count
     after_number = _longest(text, j, QUALIFIERS_AFTER_NUMBER)
     if after_number and qualifier is None and not ordinal:
         qualifier, j = QUALIFIERS_AFTER_NUMBER[after_number], _skip_space(text, j + len(after_number))
@@ -381,6 +393,11 @@ def _inherit_units(figures: list[Figure], text: str) -> list[Figure]:
     return out
 
 
+_NUMERAL = f"[\\d{CHINESE_NUMERAL}]"
+_CANDIDATE = re.compile(f"{_NUMERAL}|第\\s*{_NUMERAL}|半数|一半|过半|百分之|"
+                        f"(?:{'|'.join(QUALIFIERS_BEFORE)})\\s*(?:{_NUMERAL}|百分之|半数|一半)")
+
+
 def find_figures(text: str) -> list[Figure]:
     """Every figure in ``text``, in order, not overlapping. Never raises."""
     try:
@@ -396,11 +413,11 @@ def _find(text: str) -> list[Figure]:
     phrases = [(m.start(), m.end()) for phrase in SET_PHRASES for m in re.finditer(re.escape(phrase), plain)]
     figures: list[Figure] = []
     i = 0
-    while i < len(plain):
-        c = plain[i]
-        if not (c.isdigit() or c in CHINESE_NUMERAL or c in "第百半过十" or c in "超逾近将接约大不"):
-            i += 1
-            continue
+    while True:
+        candidate = _CANDIDATE.search(plain, i)
+        if candidate is None:
+            break
+        i = candidate.start()
         found = _period(plain, i) or _date(plain, i) or _quantity(plain, i)
         if found is None or found.end <= i:
             i += 1
@@ -470,7 +487,7 @@ def nearest(written: Figure, candidates: list[Figure]) -> Figure | None:
             return None
         return min(dates, key=lambda c: (abs(c.value - written.value), abs((c.month or 0) - (written.month or 0)),
                                          c.part != written.part, c.start))
-    same = [c for c in candidates if c.kind == written.kind and c.unit == written.unit and c.value is not None]
+    same = [c for c in candidates if c.kind == written.kind and c.unit in (written.unit, "") and c.value is not None]
     if written.value is None or not same:
         return None
     return min(same, key=lambda c: (abs(c.value - written.value), c.start))

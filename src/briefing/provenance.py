@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,12 @@ class Seed:
         return squeeze(passage), "; ".join(differences[:3])
 
 
+@lru_cache(maxsize=16)
+def _seed(sid: str, text: str, year: int | None) -> Seed:
+    """A seed read once per process however many briefs cite it (a build of many briefs cites few seeds)."""
+    return Seed(sid, text, year)
+
+
 def read_seeds(data: Any, doc: YamlDoc, seeds_dir: Path, problem) -> dict[str, Seed]:
     """The brief's seeds by source id; a problem for each that cannot be read."""
     seeds: dict[str, Seed] = {}
@@ -131,7 +138,7 @@ def read_seeds(data: Any, doc: YamlDoc, seeds_dir: Path, problem) -> dict[str, S
         except OSError as error:
             problem(("sources", index, "file"), f"cannot read seed document {file!r}: {error.strerror}")
             continue
-        seeds[sid] = Seed(sid, text, _year(_get(source, "date")))
+        seeds[sid] = _seed(sid, text, _year(_get(source, "date")))
     return seeds
 
 

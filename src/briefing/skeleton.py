@@ -17,7 +17,7 @@ regions:                                  # 受援地区 (1–6)
   - 某某地区某某县
 period: "20XX年至20XX年"                  # 时期 covered
 title: "{province}援疆：一句话概括主要成效"  # 标题, ≤ 40 characters
-lead: >-                                  # 导语, 80–130 characters, your own words
+lead: >-                                  # 导语, ≤ 400 characters, your own words
   用两三句话概括{province}援疆的时间、对象、投入和主要做法。
 metrics:                                  # 核心数据, 1–6 tiles
   - kind: funding                         # funding, projects, jobs, sales, sales_volume, talent, trained,
@@ -25,11 +25,11 @@ metrics:                                  # 核心数据, 1–6 tiles
     label: 援疆资金                        # ≤ 12 characters
     value: 0                              # the number exactly as the source writes it (37 for 37亿多元)
     unit: 亿元                            # the source's unit: 亿元, 万元, 万吨, 人, 个…
-    # qualifier: 多                       # only when the source has one: 多, 余, 以上, 近, 约, 左右
+    # qualifier: 多                       # only as the source writes it: 多, 余, 以上, 超, 近, 约, 左右…
     as_of: "20XX年"                       # 截至时间或统计期
     source: "s1"                          # id of an entry under sources
     quote: "从来源原文逐字复制陈述该数字的短语"  # verbatim phrase of that source (≤ 80 characters)
-sections:                                 # 3–5 sections, printed 一、二、三、 each as one paragraph
+sections:                                 # 1–6 sections, printed 一、二、三、 each as one paragraph
   - heading: 产业与就业                    # ≤ 16 characters
     # period: "2015年"                    # only when this section is of another period
     points:                               # 1–6 points: one sentence each, your own words
