@@ -19,6 +19,7 @@ F = Fraction
     ("资助3，000人", "3，000人", "number", F(3000), "人", None),
     ("建成３７个", "３７个", "number", F(37), "个", None),
     ("9 批", "9 批", "number", F(9), "批", None),
+    ("约1.2万 ，", "约1.2万", "number", F(12000), "", "约"),
     # Chinese numerals and mixed forms
     ("共九批", "九批", "number", F(9), "批", None),
     ("两千余人", "两千余人", "number", F(2000), "人", "多"),

@@ -252,3 +252,52 @@ def test_every_figure_on_the_page_is_proved(built: Path, stem: str) -> None:
     keys = sorted(repr(f.key) for f in on_page)
     assert keys == sorted(repr(f.key) for f in proof(proved.loaded.doc, SEEDS).proved)
 
+
+
+# --- each form of the reader, proved and refused in a brief ---------------------------------------------------
+
+FORMS = [  # (form, the seed writes, a point that passes, a point that fails, its message after "text: ")
+    ("decimal", "投入34.7亿元", "34.7亿元", "43.7亿元", "43.7亿元 is not in source 001 (it has 34.7亿元)"),
+    ("separator ,", "资助3,000户", "3000户", "3,100户", "3,100户 is not in source 001 (it has 3,000户)"),
+    ("separator ，", "资助3，000户", "3，000户", "3，100户", "3，100户 is not in source 001 (it has 3，000户)"),
+    ("full width", "建成３７座", "37座", "38座", "38座 is not in source 001 (it has ３７座)"),
+    ("Chinese numeral", "先后派出九批", "9 批", "8批", "8批 is not in source 001 (it has 九批)"),
+    ("两千余", "两千余名", "2000余名", "2000名", "2000名 is not in source 001 (it has 两千余名)"),
+    ("三千多", "三千多株", "3000多株", "4000多株", "4000多株 is not in source 001 (it has 三千多株)"),
+    ("一万二千", "一万二千亩", "1.2万亩", "1.3万亩", "1.3万亩 is not in source 001 (it has 一万二千亩)"),
+    ("1.2万", "1.2万套", "12000套", "1.2万张", "1.2万张 is not in source 001"),
+    ("百分之九十", "百分之九十", "90%", "80%", "80% is not in source 001 (it has 百分之九十)"),
+    ("九成", "九成农户", "90%", "85%", "85% is not in source 001 (it has 九成)"),
+    ("三分之一", "三分之一", "三分之一", "33%", "33% is not in source 001 (it has 三分之一)"),
+    ("半数", "半数以上", "50%以上", "50%", "50% is not in source 001 (it has 半数以上)"),
+    ("万亿", "1.5万亿元", "15000亿元", "1.5亿元", "1.5亿元 is not in source 001"),
+    ("千", "3千吨", "3000吨", "4千吨", "4千吨 is not in source 001 (it has 3千吨)"),
+    ("%", "达到90%", "90 %", "9%", "9% is not in source 001 (it has 90%)"),
+    ("多", "300多所", "300余所", "300所", "300所 is not in source 001 (it has 300多所)"),
+    ("以上", "900处以上", "超900处", "900处", "900处 is not in source 001 (it has 900处以上)"),
+    ("近", "近700台", "近700台", "700台", "700台 is not in source 001 (it has 近700台)"),
+    ("约", "约708辆", "708辆左右", "708辆", "708辆 is not in source 001 (it has 约708辆)"),
+    ("超过", "超过3000位", "超3000位", "近3000位", "近3000位 is not in source 001 (it has 超过3000位)"),
+    ("逾", "逾千户", "超1000户", "1000户", "1000户 is not in source 001 (it has 逾千户)"),
+    ("不到", "不到10支", "不足10支", "10支", "10支 is not in source 001 (it has 不到10支)"),
+    ("以下", "10栋以下", "10栋以下", "10栋以上", "10栋以上 is not in source 001 (it has 10栋以下)"),
+    ("上下", "20箱上下", "约20箱", "20箱", "20箱 is not in source 001 (it has 20箱上下)"),
+    ("year", "1998年", "1998年", "1997年", "1997年 is not in source 001 (it has 1998年)"),
+    ("month", "1999年9月", "1999年9月", "1999年8月", "1999年8月 is not in source 001 (it has 1999年9月)"),
+    ("year's end", "截至1996年底", "1996年末", "1995年底", "1995年底 is not in source 001 (it has 1996年底)"),
+    ("period", "“十三五”期间", "十三五时期", "“十二五”期间", "十二五 is not in source 001 (it has 十三五)"),
+    ("ordinal", "第九批", "第9批", "第十批", "第十批 is not in source 001"),
+]
+
+
+@pytest.mark.parametrize("form, seed_text, passing, failing, message", FORMS, ids=[f[0] for f in FORMS])
+def test_each_form_proved_and_refused(project: Path, form, seed_text, passing, failing, message) -> None:
+    seed = project / "seeds" / "001_3eb730d52fe9b3a6.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + f"\n另据统计，{seed_text}。\n", encoding="utf-8")
+    point = "      - text: \"2021年组织安徽50个乡镇"
+    path = edit(project, "anhui", point, f"      - text: \"另据统计，{passing}。\"\n        source: \"001\"\n{point}")
+    assert problems_of(path, project / "seeds") == []
+    path = edit(project, "anhui", f"另据统计，{passing}。", f"另据统计，{failing}。")
+    [problem] = problems_of(path, project / "seeds")
+    at = where(path, message.split()[0])
+    assert problem.startswith(f"{path}:{at}: sections[3].points[1].text: {message}"), problem

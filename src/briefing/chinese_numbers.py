@@ -326,6 +326,8 @@ def _finish(text: str, start: int, end: int, kind: str, value: Fraction | None, 
     after = _longest(text, k, QUALIFIERS_AFTER_UNIT)
     if after and qualifier is None:
         qualifier, end = QUALIFIERS_AFTER_UNIT[after], k + len(after)
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
     return Figure(text[start:end], start, end, kind, value, unit, qualifier, number, magnitude)
 
 
@@ -487,7 +489,12 @@ def nearest(written: Figure, candidates: list[Figure]) -> Figure | None:
             return None
         return min(dates, key=lambda c: (abs(c.value - written.value), abs((c.month or 0) - (written.month or 0)),
                                          c.part != written.part, c.start))
-    same = [c for c in candidates if c.kind == written.kind and c.unit in (written.unit, "") and c.value is not None]
-    if written.value is None or not same:
+    if written.value is None:
         return None
-    return min(same, key=lambda c: (abs(c.value - written.value), c.start))
+    same = [c for c in candidates if c.kind == written.kind and c.unit == written.unit and c.value is not None]
+    # a number the source writes without a unit, when it is within a tenth of the figure (2295 for 2296人)
+    same += [c for c in candidates if c.kind == written.kind and not c.unit and c.value is not None
+             and abs(c.value - written.value) * 10 <= abs(written.value)]
+    if not same:
+        return None
+    return min(same, key=lambda c: (abs(c.value - written.value), c.unit != written.unit, c.start))
