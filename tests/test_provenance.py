@@ -1,6 +1,7 @@
 """Every figure on the page proved against its source: tiles, free text, quotes, placeholders."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from briefing.chinese_numbers import find_figures, same_figure
 from briefing.errors import BriefError
 from briefing.model import Metric
 from briefing.provenance import printed_figure, tile_problem
-from briefing.skeleton import new_brief
+from briefing.schema import brief_schema_json
+from briefing.skeleton import TEMPLATE, new_brief
 from conftest import BRIEFS, SEEDS, STEMS, page_texts
 
 
@@ -235,11 +237,10 @@ def test_the_skeleton_fails_until_filled(project: Path) -> None:
 
 # --- the shipped briefs: every figure printed is proved -------------------------------------------------------
 
-def page_figures(text: str) -> list:
-    """The figures of a briefing page's text, without the masthead (期号, date), markers and source list."""
-    lines = text.replace("\r", "").split("\n")
-    body = "".join(lines[4:])  # page number, 报头, 期号, 编印单位 and date
-    body = body[:body.index("资料来源：")]
+def page_figures(text: str, title: str) -> list:
+    """The figures of a briefing page's text from its title to its source list, without the markers."""
+    body = "".join(text.replace("\r", "").split("\n"))
+    body = body[body.index(title):body.index("资料来源：")]
     return find_figures(re.sub(r"\[\d+\]", "", body))
 
 
@@ -247,7 +248,7 @@ def page_figures(text: str) -> list:
 def test_every_figure_on_the_page_is_proved(built: Path, stem: str) -> None:
     proved = load_proved(BRIEFS / f"{stem}.yaml", SEEDS)
     assert proved.problems == []
-    on_page = page_figures(page_texts(built / f"{stem}.pdf")[0])
+    on_page = page_figures(page_texts(built / f"{stem}.pdf")[0], proved.loaded.brief.title)
     assert len(on_page) == proved.figures > 20
     keys = sorted(repr(f.key) for f in on_page)
     assert keys == sorted(repr(f.key) for f in proof(proved.loaded.doc, SEEDS).proved)
@@ -301,3 +302,21 @@ def test_each_form_proved_and_refused(project: Path, form, seed_text, passing, f
     [problem] = problems_of(path, project / "seeds")
     at = where(path, message.split()[0])
     assert problem.startswith(f"{path}:{at}: sections[3].points[1].text: {message}"), problem
+
+
+def test_the_skeleton_states_the_schemas_limits() -> None:
+    schema = json.loads(brief_schema_json())
+    brief, defs = schema["properties"], schema["$defs"]
+    stated = {
+        "1–6 sections": (brief["sections"]["minItems"], brief["sections"]["maxItems"]) == (1, 6),
+        "1–6 tiles": (brief["metrics"]["minItems"], brief["metrics"]["maxItems"]) == (1, 6),
+        "1–6 points": (defs["Section"]["properties"]["points"]["minItems"],
+                       defs["Section"]["properties"]["points"]["maxItems"]) == (1, 6),
+        "≤ 400 characters": brief["lead"]["maxLength"] == 400,
+        "≤ 40 characters": brief["title"]["maxLength"] == 40,
+        "≤ 12 characters": defs["Metric"]["properties"]["label"]["maxLength"] == 12,
+        "≤ 16 characters": defs["Section"]["properties"]["heading"]["maxLength"] == 16,
+        "≤ 80 characters": defs["Metric"]["properties"]["quote"]["maxLength"] == 80,
+    }
+    for words, true in stated.items():
+        assert words in TEMPLATE and true, words
