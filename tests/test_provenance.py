@@ -68,6 +68,8 @@ def test_tile_agrees_with_its_quote(value, unit, qualifier, quote) -> None:
     (3000, "人", "近", "新增本地就业3000余人", "qualifier", "the quote says 3000余人: set qualifier: 余"),
     (300, "人", None, "培训300人次", "unit", "the quote's unit is 人次, not 人"),
     (4.2, "亿元", None, "助销农副产品4.2万吨、6.2亿元", "unit", "the quote's unit is 万吨, not 亿元"),
+    (2000, "名", "余", "两千余人", "unit", "the quote's unit is 人, not 名"),
+    (14.7, "万人", None, "受益14.7万人次", "unit", "the quote's unit is 万人次, not 万人"),
     (73, "亿元", "多", "累计拨付援疆资金37亿多元", "value",
      "73亿元 (qualifier 多) is not what the quote states (37亿多元): '累计拨付援疆资金37亿多元'"),
     (21, "所", None, "援建学校二十所", "value", "21所 is not what the quote states (二十所): '援建学校二十所'"),

@@ -17,8 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .chinese_numbers import (QUALIFIERS, QUALIFIERS_AFTER_NUMBER, QUALIFIERS_BEFORE, Figure, find_figures,
-                              nearest, parse_quantity, same_figure)
+from .chinese_numbers import (MAGNITUDES, QUALIFIERS, QUALIFIERS_AFTER_NUMBER, QUALIFIERS_BEFORE, Figure,
+                              find_figures, nearest, parse_quantity, same_figure)
 from .errors import Problem
 from .model import LoadedBrief, Metric
 from .yamldoc import YamlDoc, field_name
@@ -165,20 +165,12 @@ def _written_qualifier(figure: Figure) -> str | None:
     return figure.qualifier
 
 
+_MAGNITUDE_WORDS = {factor: word for word, factor in MAGNITUDES.items()}
+
+
 def _written_unit(figure: Figure) -> str:
     """The unit as the source writes it, with its magnitude: 万吨, 亿元, 人次, %."""
-    text = figure.text
-    for word in sorted(QUALIFIERS, key=len, reverse=True):
-        if text.startswith(word) and word in QUALIFIERS_BEFORE:
-            text = text[len(word):]
-            break
-    text = re.sub(r"^[\d\s,，.．０-９]+", "", text)
-    for word in QUALIFIERS_AFTER_NUMBER:
-        text = text.replace(word, "")
-    for word in ("以上", "左右", "以下", "上下", "之多", "有余"):
-        if text.endswith(word):
-            text = text[: -len(word)]
-    return text.strip() or figure.unit
+    return _MAGNITUDE_WORDS.get(figure.magnitude, "") + figure.unit
 
 
 def tile_problem(value: Any, unit: Any, qualifier: Any, quote: str) -> tuple[str, str] | None:
