@@ -139,6 +139,13 @@ def test_parse_quantity() -> None:
     assert parse_quantity(float("nan"), "个") is None
 
 
+def test_long_runs_are_no_figures_and_no_trouble() -> None:
+    for text in ("1" * 5000 + "人", "一" * 5000 + "人", "1." + "2" * 5000, "3," * 3000 + "元", "第" * 3000 + "1"):
+        figures = _find(text)  # without find_figures' safety net (int() refuses over 4300 digits)
+        assert all(len(f.text) <= 40 for f in figures)
+    assert find_figures("1" * 30 + "人") == []
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(st.one_of(st.characters(exclude_categories=("Cs",)),
                          st.sampled_from(list("0123456789０９.,，%％万亿千百十零〇一二两三九第近超余多年月日底"

@@ -158,8 +158,9 @@ def chinese_value(numerals: str) -> int | None:
     return total + section + (digit or 0)
 
 
-_ARABIC = re.compile(r"\d{1,3}(?:[,，]\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?")
-_CHINESE_RUN = re.compile(f"[{CHINESE_NUMERAL}]+(?:点[{''.join(DIGITS)}]+)?")
+# at most 24 digits (and 12 decimals, 24 numerals): a longer run is no figure, and stays cheap to read
+_ARABIC = re.compile(r"\d{1,3}(?:[,，]\d{3}){1,7}(?![\d])(?:\.\d{1,12})?|\d{1,24}(?:\.\d{1,12})?")
+_CHINESE_RUN = re.compile(f"[{CHINESE_NUMERAL}]{{1,24}}(?:点[{''.join(DIGITS)}]{{1,12}})?")
 _BARE_PLACES = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _SPACE = re.compile(r"[ \t\u3000\xa0\r\n]*")
 
@@ -171,19 +172,21 @@ def _number_at(text: str, i: int, place_alone: bool = False) -> tuple[Fraction, 
         return None
     match = _ARABIC.match(text, i)
     if match:
-        if match.end() < len(text) and text[match.end()] == "." and match.end() + 1 < len(text) \
-                and text[match.end() + 1].isdigit():
-            return None  # 1.2.3: a version or section number
+        after = text[match.end():match.end() + 2]
+        if after[:1].isdigit() or (after[:1] == "." and after[1:].isdigit()):
+            return None  # 1.2.3 (a version or section number), or a longer run of digits
         return Fraction(re.sub("[,，]", "", match.group())), match.end(), False
     if i > 0 and (text[i - 1] in CHINESE_NUMERAL or text[i - 1] == "点"):
         return None
-    if place_alone and text[i:i + 1] in _BARE_PLACES and text[i + 1:i + 2] not in CHINESE_NUMERAL:
+    if place_alone and text[i:i + 1] in _BARE_PLACES and (i + 1 == len(text) or text[i + 1] not in CHINESE_NUMERAL):
         return Fraction(_BARE_PLACES[text[i]]), i + 1, True
     match = _CHINESE_RUN.match(text, i)
     if not match:
         return None
     run = match.group()
     whole, _, decimals = run.partition("点")
+    if (len(whole) == 24 or len(decimals) == 12) and text[match.end():match.end() + 1] in tuple(CHINESE_NUMERAL):
+        return None  # a longer run of numerals than a number has
     value = chinese_value(whole)
     end = match.end()
     while value is None and len(whole) > 1:  # 五日、八日: stop before what does not read as one number
