@@ -617,7 +617,7 @@ PROFILE_GROUPS = [  # (label, [(file suffix, function name), ...]): cumulative t
     ("font loading (fonts.register)", [("briefing/fonts.py", "register")]),
     ("check one brief (build.check_one)", [("briefing/build.py", "check_one")]),
     ("  YAML + pydantic (model.load_brief)", [("briefing/model.py", "load_brief")]),
-    ("  provenance check", [("briefing/provenance.py", "check")]),
+    ("  provenance check", [("briefing/provenance.py", "prove")]),
     ("  glyph check", [("briefing/glyphs.py", "missing_glyphs")]),
     ("  brief as JSON, for the page cache (model.brief_json)", [("briefing/model.py", "brief_json")]),
     ("  photo (photos.prepare: decode, resize, JPEG)", [("briefing/photos.py", "prepare")]),
