@@ -17,10 +17,14 @@ FOLDER = click.Path(file_okay=False, path_type=Path)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
 def main() -> None:
-    """Turn YAML briefs into one-page A4 Chinese briefings (简报) and a combined report, as PDF."""
+    """Turn YAML briefs into one-page A4 Chinese briefings (简报) and a combined report, as PDF.
+
+    Results go to standard output; problems, notes and progress to standard error. Every command
+    has --help.
+    """
 
 
-@main.command()
+@main.command(short_help="Build a PDF of each brief, and out/combined.pdf.")
 @click.argument("briefs", nargs=-1, type=EXISTING_FILE, metavar="[BRIEF]...")
 @click.option("--briefs", "briefs_dir", type=FOLDER, default=None,
               help="Folder of briefs built when no BRIEF is named; also holds report.yaml. [default: briefs]")
@@ -42,7 +46,7 @@ def main() -> None:
 def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seeds_dir: Path | None,
           no_combined: bool, jobs: int | None, force: bool, quiet: bool, verbose: bool, paper: str,
           grayscale: bool, watermark: str | None) -> None:
-    """Build out/<brief>.pdf for each brief and out/combined.pdf.
+    """Build out/<brief>.pdf for each brief, and out/combined.pdf of them all.
 
     With no BRIEF, builds every *.yaml in the briefs folder (report.yaml holds the report settings).
     A brief whose inputs (its file, the seeds it cites, its photo, report.yaml, the fonts, this
@@ -67,7 +71,7 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
                                force=force, log=log, progress=advance)
         except BriefError as error:
             _report([error])
-            raise click.ClickException("no PDF was written") from None
+            raise click.ClickException("no PDF was written; fix the problem above and build again") from None
         except BuildInterrupted as error:
             raise click.ClickException(f"{error}; the PDFs already in {out_dir}/ are whole") from None
     # the build's objects are freed as the process ends; frozen, the collector does not walk them all
@@ -78,14 +82,34 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
             click.echo(f"unchanged {path}")
     if not quiet and (show_bar or verbose or not result.written):
         took = f" in {time.perf_counter() - started:.2f} s" if verbose else ""
-        click.echo(f"{len(result.written)} PDF(s) written, {len(result.unchanged)} unchanged, in {out_dir}/{took}")
+        click.echo(f"{plural(len(result.written), 'PDF')} written, {len(result.unchanged)} unchanged, "
+                   f"in {out_dir}/{took}")
     if result.errors:
         _report(result.errors)
-        if result.combined_skipped:
-            click.echo(f"note: {result.combined_skipped}", err=True)
-        count = len(result.errors)
-        raise click.ClickException(f"{count} brief{'s' if count > 1 else ''} failed; their last good PDFs are "
-                                   "untouched")
+        raise click.ClickException(failed_build_message(paths, out_dir, result.written + result.unchanged,
+                                                        bool(result.combined_skipped)))
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 brief``, ``2 briefs``, ``0 briefs``."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def failed_build_message(paths: list[Path], out_dir: Path, done: list[Path], combined_skipped: bool) -> str:
+    """The last line after a build in which some briefs failed: how many, and what became of their PDFs."""
+    from .build import COMBINED
+
+    failed = [out_dir / f"{path.stem}.pdf" for path in paths if out_dir / f"{path.stem}.pdf" not in done]
+    kept = sum(pdf.exists() for pdf in failed)
+    new = len(failed) - kept
+    if not new:
+        fate = "its last good PDF is kept" if kept == 1 else "their last good PDFs are kept"
+    elif not kept:
+        fate = "it has no PDF yet" if new == 1 else "none has a PDF yet"
+    else:
+        fate = f"{kept} {'keeps its' if kept == 1 else 'keep their'} last good PDF; {new} {'has' if new == 1 else 'have'} none yet"
+    combined = f"; {COMBINED} not rewritten, so that it never lacks a province" if combined_skipped else ""
+    return f"{plural(len(failed), 'brief')} failed ({fate}){combined}"
 
 
 PROGRESS_FROM = 5  # briefs; fewer print one line each
@@ -123,7 +147,7 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
-@main.command()
+@main.command(short_help="Check briefs and prove their figures; write nothing.")
 @click.argument("briefs", nargs=-1, type=EXISTING_FILE, metavar="[BRIEF]...")
 @click.option("--briefs", "briefs_dir", type=FOLDER, default=None,
               help="Folder of briefs checked when no BRIEF is named; also holds report.yaml. [default: briefs]")
@@ -151,39 +175,46 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(str(problem), err=True)
         for report in reports:
             if not report.problems:
                 fit = f"fits one page at {report.body_size:g} pt" if report.body_size is not None else \
                     "its fit not checked until report.yaml is good"
-                click.echo(f"{report.file}: ok, {report.figures_verified} figures verified against their sources, "
-                           f"{fit}", err=True)
+                click.echo(f"{report.file}: ok, {plural(report.figures_verified, 'figure')} verified against "
+                           f"their sources, {fit}")
     if problems:
-        sys.exit(1)
+        bad = sum(1 for report in reports if report.problems)
+        where = f"{bad} of {plural(len(reports), 'brief')}" if bad < len(reports) else plural(bad, "brief")
+        raise click.ClickException(f"{plural(len(problems), 'problem')} in {where}")
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of a brief, for editors.")
 def schema() -> None:
-    """Print the JSON Schema of a brief (committed as schema/brief.schema.json for editors)."""
+    """Print the JSON Schema of a brief; schema/brief.schema.json is this output, committed for editors."""
     from .schema import brief_schema_json
 
     click.echo(brief_schema_json(), nl=False)
 
 
-@main.command()
+@main.command(short_help="Write a commented skeleton brief to fill in.")
 @click.argument("slug")
 @click.option("--province", required=True, help="Short province name as printed, e.g. 江苏.")
 @click.option("--briefs", "briefs_dir", type=FOLDER, default=Path("briefs"), show_default=True,
               help="Folder the new brief is written to.")
 def new(slug: str, province: str, briefs_dir: Path) -> None:
-    """Write briefs/SLUG.yaml, a commented skeleton brief to fill in (never overwrites)."""
-    from .skeleton import new_brief
+    """Write briefs/SLUG.yaml, a commented skeleton brief to fill in; never overwrites a file.
+
+    Every value is quoted, so any province name reads back as typed. `briefing check` then says what
+    is still missing.
+    """
+    from .skeleton import new_brief, next_step
 
     try:
         path = new_brief(briefs_dir, slug, province)
     except BriefError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {path}")
+    click.echo(next_step(str(path)))
 
 
 def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
@@ -200,16 +231,17 @@ def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
 
 
 def _report(errors: list[BriefError]) -> None:
+    """Each problem on standard error as ``file:line:col: field: message``, the one form of every command."""
     for error in errors:
         for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
+            click.echo(str(problem), err=True)
 
 
 PDF_FILE = click.Path(dir_okay=False, path_type=Path)  # not exists=True: a missing PDF is an input error (exit 1)
 DEFAULT_OUT = Path("out")
 
 
-@main.command()
+@main.command(short_help="Render PDF pages, and a contact sheet, as PNG images.")
 @click.argument("pdfs", nargs=-1, type=PDF_FILE, metavar="[PDF]...")
 @click.option("--dpi", type=click.IntRange(36, 600), default=110, show_default=True,
               help="Resolution of the page images, in pixels per inch.")
@@ -240,7 +272,7 @@ def _complete_printer(ctx: click.Context, param: click.Parameter, incomplete: st
     return [name for name in queue_names() if name.startswith(incomplete)]
 
 
-@main.command("print")
+@main.command("print", short_help="Print PDFs with CUPS: A4, unscaled, the report two-sided.")
 @click.argument("pdfs", nargs=-1, type=PDF_FILE, metavar="[PDF]...")
 @click.option("--printer", "-d", metavar="NAME", shell_complete=_complete_printer,
               help="CUPS queue to print on (lpstat -e lists them). [default: the default destination]")
