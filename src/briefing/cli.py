@@ -278,12 +278,16 @@ def _complete_printer(ctx: click.Context, param: click.Parameter, incomplete: st
               help="CUPS queue to print on (lpstat -e lists them). [default: the default destination]")
 @click.option("--copies", "-n", type=click.IntRange(1, 999), default=1, show_default=True,
               help="Number of copies of each PDF.")
-@click.option("--duplex", is_flag=True, help="Print on both sides of the paper (long-edge binding).")
+@click.option("--duplex/--simplex", default=None,
+              help="Both sides of the paper (long-edge binding), or one. [default: both for a PDF of more than "
+                   "one page, as the report's page numbers expect; one for a one-page briefing]")
 @click.option("--dry-run", is_flag=True, help="Print the lp command lines instead of running them.")
-def print_command(pdfs: tuple[Path, ...], printer: str | None, copies: int, duplex: bool, dry_run: bool) -> None:
+def print_command(pdfs: tuple[Path, ...], printer: str | None, copies: int, duplex: bool | None,
+                  dry_run: bool) -> None:
     """Send PDFs to a printer with CUPS's lp: A4, at 100 % (never fitted to the page).
 
-    With no PDF, prints out/combined.pdf (cover, contents and every briefing).
+    With no PDF, prints out/combined.pdf (cover, contents and every briefing) on both sides of the
+    paper, its page numbers alternating sides; a one-page briefing is printed one-sided.
     """
     from .printing import PrintError, PrintOptions, plan, print_pdfs
 

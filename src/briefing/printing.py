@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .pdffile import PdfFileError, load_pdf
+from .pdffile import LoadedPdf, PdfFileError, load_pdf
 
 LP = "lp"
 LPSTAT = "lpstat"
@@ -26,13 +26,14 @@ class PrintError(Exception):
 class PrintOptions:
     printer: str | None = None  # None: the default destination
     copies: int = 1
-    duplex: bool = False
+    duplex: bool | None = None  # None: two-sided (long edge) for a PDF of more than one page, else one-sided
 
 
 @dataclass(frozen=True)
 class PrintJob:
     pdf: Path
     title: str
+    two_sided: bool
     command: list[str]
 
     @property
@@ -40,7 +41,7 @@ class PrintJob:
         return shlex.join(self.command)
 
 
-def lp_command(pdf: Path, title: str, options: PrintOptions) -> list[str]:
+def lp_command(pdf: Path, title: str, options: PrintOptions, two_sided: bool) -> list[str]:
     """The ``lp`` argument list that prints ``pdf`` on A4 at 100 % (no fit-to-page), one- or two-sided."""
     command = [LP]
     if options.printer:
@@ -48,25 +49,32 @@ def lp_command(pdf: Path, title: str, options: PrintOptions) -> list[str]:
     command += ["-n", str(options.copies), "-t", title,
                 "-o", f"media={MEDIA}",
                 "-o", "print-scaling=none",  # the page is A4 already: never shrink it to the printable area
-                "-o", "sides=two-sided-long-edge" if options.duplex else "sides=one-sided",
+                "-o", "sides=two-sided-long-edge" if two_sided else "sides=one-sided",
                 "--", str(pdf)]
     return command
 
 
 def job_title(pdf: Path) -> str:
     """The PDF's /Title, else its file name; raise ``PrintError`` if the file is missing or not a PDF."""
+    return _read(pdf).title or pdf.name
+
+
+def _read(pdf: Path) -> LoadedPdf:
     try:
-        return load_pdf(pdf).title or pdf.name
+        return load_pdf(pdf)
     except PdfFileError as error:
         raise PrintError(str(error)) from None
 
 
 def plan(pdfs: list[Path], options: PrintOptions) -> list[PrintJob]:
-    """One job per PDF; every PDF is checked before any is sent."""
+    """One job per PDF, two-sided when it has more than one page (the combined report's page numbers
+    alternate sides) unless ``options.duplex`` says; every PDF is checked before any is sent."""
     jobs = []
     for pdf in pdfs:
-        title = job_title(pdf)
-        jobs.append(PrintJob(pdf, title, lp_command(pdf, title, options)))
+        loaded = _read(pdf)
+        title = loaded.title or pdf.name
+        two_sided = loaded.page_count > 1 if options.duplex is None else options.duplex
+        jobs.append(PrintJob(pdf, title, two_sided, lp_command(pdf, title, options, two_sided)))
     return jobs
 
 
@@ -134,5 +142,5 @@ def print_pdfs(pdfs: list[Path], options: PrintOptions,
     jobs = plan(pdfs, options)
     check_destination(options.printer)
     for job in jobs:
-        log(f"sent {job.pdf}: {send(job)}")
+        log(f"sent {job.pdf} ({'two-sided' if job.two_sided else 'one-sided'}): {send(job)}")
     return jobs
