@@ -41,16 +41,38 @@ def with_pdfs(project: Path, built: Path) -> Path:
 
 # --- the command line, built without running anything ----------------------------------------------------------
 
-def test_lp_command_defaults_to_the_default_queue_one_sided_a4_unscaled() -> None:
-    assert lp_command(Path("out/anhui.pdf"), "T", PrintOptions()) == [
+def test_lp_command_defaults_to_the_default_queue_a4_unscaled() -> None:
+    assert lp_command(Path("out/anhui.pdf"), "T", PrintOptions(), two_sided=False) == [
         "lp", "-n", "1", "-t", "T", "-o", "media=A4", "-o", "print-scaling=none", "-o", "sides=one-sided",
         "--", "out/anhui.pdf"]
 
 
 def test_lp_command_with_printer_copies_and_duplex() -> None:
-    command = lp_command(Path("-odd name.pdf"), "安徽 简报", PrintOptions(printer="office", copies=3, duplex=True))
+    command = lp_command(Path("-odd name.pdf"), "安徽 简报", PrintOptions(printer="office", copies=3), two_sided=True)
     assert command == ["lp", "-d", "office", "-n", "3", "-t", "安徽 简报", "-o", "media=A4", "-o",
                        "print-scaling=none", "-o", "sides=two-sided-long-edge", "--", "-odd name.pdf"]
+
+
+@pytest.mark.parametrize("options, sides", [
+    ([], {"out/combined.pdf": "two-sided-long-edge", "out/anhui.pdf": "one-sided"}),
+    (["--duplex"], {"out/combined.pdf": "two-sided-long-edge", "out/anhui.pdf": "two-sided-long-edge"}),
+    (["--simplex"], {"out/combined.pdf": "one-sided", "out/anhui.pdf": "one-sided"}),
+])
+def test_the_report_prints_two_sided_a_briefing_one_sided_unless_told(with_pdfs: Path, options: list[str],
+                                                                      sides: dict[str, str]) -> None:
+    """The combined report's page numbers alternate sides (verso/recto): it is made for two-sided printing."""
+    done = run(with_pdfs, "print", "--dry-run", *options, "out/combined.pdf", "out/anhui.pdf")
+    assert done.returncode == 0, done.stderr
+    shown = {}
+    for line in done.stdout.splitlines():
+        words = shlex.split(line)
+        shown[words[-1]] = next(w.split("=", 1)[1] for w in words if w.startswith("sides="))
+    assert shown == sides
+
+
+def test_duplex_and_simplex_are_one_switch() -> None:
+    result = CliRunner().invoke(main, ["print", "--help"])
+    assert "--duplex / --simplex" in result.output
 
 
 def test_job_title_is_the_pdfs_title(built: Path, tmp_path: Path) -> None:
@@ -103,9 +125,9 @@ def test_sends_each_pdf_with_lp(with_pdfs: Path) -> None:
     bin_dir = fake_cups(with_pdfs / "bin", default="office")
     done = run(with_pdfs, "print", "out/anhui.pdf", env={"PATH": f"{bin_dir}:{os.environ['PATH']}"})
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "sent out/anhui.pdf: request id is office-7 (1 file(s))\n"
+    assert done.stdout == "sent out/anhui.pdf (one-sided): request id is office-7 (1 file(s))\n"
     assert (bin_dir / "lp.args").read_text(encoding="utf-8").splitlines() == lp_command(
-        Path("out/anhui.pdf"), ANHUI_TITLE, PrintOptions())[1:]
+        Path("out/anhui.pdf"), ANHUI_TITLE, PrintOptions(), two_sided=False)[1:]
 
 
 @pytest.mark.parametrize("args, default, message", [
@@ -220,6 +242,7 @@ Listen {socket}
 Browsing Off
 WebInterface No
 LogLevel info
+PageLogFormat "%j %{{sides}}"
 DefaultAuthType None
 ErrorPolicy abort-job
 <Location />
@@ -326,10 +349,10 @@ def test_prints_a_briefing_through_cups_and_cups_pdf(project: Path, cups: Privat
 
     dry = run(project, *args, "--dry-run", env=cups.env)
     assert dry.stdout.splitlines() == [shlex.join(lp_command(Path("out/anhui.pdf"), ANHUI_TITLE,
-                                                             PrintOptions(printer=cups.queue)))]
+                                                             PrintOptions(printer=cups.queue), two_sided=False))]
     sent = run(project, *args, env=cups.env)
     assert sent.returncode == 0, sent.stderr
-    match = re.fullmatch(rf"sent out/anhui\.pdf: request id is {cups.queue}-(\d+) \(1 file\(s\)\)\n", sent.stdout)
+    match = re.fullmatch(rf"sent out/anhui\.pdf \(one-sided\): request id is {cups.queue}-(\d+) \(1 file\(s\)\)\n", sent.stdout)
     assert match, sent.stdout
 
     printed = cups.wait_for_pdf(int(match.group(1)))
@@ -366,3 +389,25 @@ def test_real_cups_default_destination_from_lpdest(cups: PrivateCups, monkeypatc
     monkeypatch.setenv("LPDEST", cups.queue)
     check_destination(None)  # lp would print on $LPDEST: no error
     check_destination(cups.queue)
+
+
+def job_sides(cups: PrivateCups, job: int) -> set[str]:
+    """The ``sides`` CUPS printed ``job`` with, from its page log (cupsd.conf's PageLogFormat "%j %{sides}")."""
+    lines = (cups.base / "log" / "page_log").read_text(encoding="utf-8").splitlines()
+    return {line.strip('"').split()[1] for line in lines if line.strip('"').split()[0] == str(job)}
+
+
+def test_real_cups_prints_the_report_two_sided_and_a_briefing_one_sided(with_pdfs: Path, cups: PrivateCups) -> None:
+    sent = run(with_pdfs, "print", "--printer", cups.queue, "out/combined.pdf", "out/anhui.pdf", env=cups.env)
+    assert sent.returncode == 0, sent.stderr
+    assert re.fullmatch(rf"sent out/combined\.pdf \(two-sided\): request id is {cups.queue}-\d+ \(1 file\(s\)\)\n"
+                        rf"sent out/anhui\.pdf \(one-sided\): request id is {cups.queue}-\d+ \(1 file\(s\)\)\n",
+                        sent.stdout), sent.stdout
+    report, briefing = (int(job) for job in re.findall(rf"request id is {cups.queue}-(\d+)", sent.stdout))
+    assert len(page_texts(cups.wait_for_pdf(report))) == len(page_texts(with_pdfs / "out" / "combined.pdf"))
+    cups.wait_for_pdf(briefing)
+    assert (job_sides(cups, report), job_sides(cups, briefing)) == ({"two-sided-long-edge"}, {"one-sided"})
+    simplex = run(with_pdfs, "print", "--printer", cups.queue, "--simplex", "out/combined.pdf", env=cups.env)
+    job = int(re.search(rf"request id is {cups.queue}-(\d+)", simplex.stdout).group(1))
+    cups.wait_for_pdf(job)
+    assert job_sides(cups, job) == {"one-sided"}
