@@ -38,7 +38,7 @@ def test_check_reports_each_problem_on_its_line(project: Path, monkeypatch) -> N
     assert lines[0].startswith("briefs/anhui.yaml:20:5: metrics[1].lable: unknown field")
     result = invoke(project, monkeypatch, "check", "briefs/anhui.yaml", "--format", "json")
     assert result.exit_code == 1
-    problems = json.loads(result.output)
+    problems = json.loads(result.stdout)  # the last line, Error: ..., is on stderr
     assert problems[0] == {"file": "briefs/anhui.yaml", "line": 20, "column": 5, "field": "metrics[1].lable",
                            "message": "unknown field; check its spelling (see schema/brief.schema.json)"}
 

@@ -36,10 +36,10 @@ def test_bad_brief_exit_1_one_line_no_traceback_good_pdf_kept(project: Path) -> 
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
-    assert lines[0].startswith("error: briefs/anhui.yaml:12:5: metrics[0].value: 73亿元 (qualifier 多) is not what the "
+    assert lines[0].startswith("briefs/anhui.yaml:12:5: metrics[0].value: 73亿元 (qualifier 多) is not what the "
                                "quote states (37亿多元)")
-    assert "combined.pdf not rewritten" in done.stderr
-    assert lines[-1] == "Error: 1 brief failed; their last good PDFs are untouched"
+    assert lines[-1] == ("Error: 1 brief failed (its last good PDF is kept); combined.pdf not rewritten, so that it "
+                         "never lacks a province")
     assert (project / "out" / "anhui.pdf").read_bytes() == before
     assert (project / "out" / "combined.pdf").read_bytes() == combined_before
     assert "wrote out/zhejiang.pdf" in done.stdout, "the good briefs are still built"
@@ -63,7 +63,7 @@ def test_missing_report_settings_is_an_input_error(project: Path) -> None:
     (project / "briefs" / "report.yaml").unlink()
     done = run(project, "build")
     assert done.returncode == 1
-    assert done.stderr.splitlines()[0].startswith("error: briefs/report.yaml: report settings not found")
+    assert done.stderr.splitlines()[0].startswith("briefs/report.yaml: report settings not found")
     assert not list((project / "out").glob("*.pdf"))
 
 
@@ -76,4 +76,4 @@ def test_version_and_help() -> None:
 def test_quiet_and_verbose(project: Path) -> None:
     assert run(project, "build", "-q").stdout == ""
     verbose = run(project, "build", "-v").stdout.splitlines()
-    assert "unchanged out/anhui.pdf" in verbose and verbose[-1].startswith("0 PDF(s) written, 4 unchanged, in out/ in ")
+    assert "unchanged out/anhui.pdf" in verbose and verbose[-1].startswith("0 PDFs written, 4 unchanged, in out/ in ")

@@ -250,10 +250,17 @@ DEFAULT_OUT = Path("out")
 @click.option("--briefs", "briefs_dir", type=FOLDER, default=Path("briefs"), show_default=True,
               help="Folder whose <name>.yaml gives the province written under each page of the contact sheet.")
 def preview(pdfs: tuple[Path, ...], dpi: int, out_dir: Path, briefs_dir: Path) -> None:
-    """Render every page of each PDF to <out>/<name>-<page>.png, plus contact-sheet.png.
+    """Render every page of each PDF as PNG, and a contact sheet of the briefings.
 
-    With no PDF, previews every out/*.pdf. The contact sheet shows the one-page briefings (not
-    combined.pdf) side by side, four to a row, each with its province underneath.
+    With no PDF, previews every out/*.pdf. Each page becomes <out>/<name>-<page>.png, the page
+    number zero-padded (combined-01.png to combined-12.png) so the files sort as the pages.
+
+    The contact sheet, contact-sheet.png, shows the one-page briefings (not combined.pdf) three to
+    a row, each page 640 px tall with its province underneath: the titles read on a laptop screen.
+    More than 21 briefings make several sheets, contact-sheet-1.png and on.
+
+    It never overwrites or removes a file it did not write (it keeps a record of what it wrote
+    in the folder), and refuses a page larger than 40 megapixels at the chosen --dpi.
     """
     from .preview import PreviewError, preview as run_preview
 
@@ -281,7 +288,7 @@ def _complete_printer(ctx: click.Context, param: click.Parameter, incomplete: st
 @click.option("--duplex/--simplex", default=None,
               help="Both sides of the paper (long-edge binding), or one. [default: both for a PDF of more than "
                    "one page, as the report's page numbers expect; one for a one-page briefing]")
-@click.option("--dry-run", is_flag=True, help="Print the lp command lines instead of running them.")
+@click.option("--dry-run", is_flag=True, help="Print the lp command lines, sides included, instead of running them.")
 def print_command(pdfs: tuple[Path, ...], printer: str | None, copies: int, duplex: bool | None,
                   dry_run: bool) -> None:
     """Send PDFs to a printer with CUPS's lp: A4, at 100 % (never fitted to the page).

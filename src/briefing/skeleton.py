@@ -104,8 +104,10 @@ def province_problem(text: str, slug: str, province: str) -> BriefError | None:
         return BriefError.single(slug, f"--province {province!r}: {why}; give the short province name as "
                                        "printed, e.g. 江苏")
 
+    if not province.strip():
+        return refused("is blank")
     if not province.isprintable():
-        return refused("has a line break, tab or other control character")
+        return refused("has a line break, tab or other invisible character")
     try:
         validate(yamldoc.parse(text, slug), Brief)
     except BriefError as error:
