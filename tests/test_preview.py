@@ -321,6 +321,14 @@ def test_memory_stays_bounded_for_a_400_page_pdf(tmp_path: Path) -> None:
     assert many < 300
 
 
+def test_a_folder_it_cannot_write_is_one_line(with_pdfs: Path) -> None:
+    (with_pdfs / "afile").write_text("not a folder", encoding="utf-8")
+    done = run(with_pdfs, "preview", "out/anhui.pdf", "--out", "afile/preview")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == ("Error: afile/preview: cannot write the preview there (Not a directory); choose another "
+                           "--out folder (any PNG already written is whole)\n")
+
+
 def test_library_error_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(PreviewError, match="nothing.pdf: no such PDF"):
         preview([tmp_path / "nothing.pdf"], tmp_path)

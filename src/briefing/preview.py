@@ -273,6 +273,15 @@ def preview(pdfs: list[Path], out_dir: Path, dpi: int = 110, briefs_dir: Path = 
     if in_the_way:
         raise PreviewError(f"{in_the_way[0]}: not written by briefing preview (or changed since), so it is not "
                            "overwritten; move it away or preview into another --out folder")
+    try:
+        return _write(loaded, names, sheets, briefings, record, out_dir, dpi, briefs_dir, log)
+    except OSError as error:
+        raise PreviewError(f"{out_dir}: cannot write the preview there ({error.strerror}); choose another --out "
+                           "folder (any PNG already written is whole)") from None
+
+
+def _write(loaded: list[LoadedPdf], names: dict[str, list[str]], sheets: list[str], briefings: list[LoadedPdf],
+           record: Record, out_dir: Path, dpi: int, briefs_dir: Path, log: Callable[[str], None]) -> PreviewResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     result = PreviewResult()
     for pdf in loaded:
