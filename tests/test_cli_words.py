@@ -85,7 +85,9 @@ def test_plurals() -> None:
 def test_check_results_on_stdout_problems_on_stderr_one_form_and_a_last_error_line(project: Path) -> None:
     good = run(project, "check")
     assert good.returncode == 0 and good.stderr == ""
-    assert good.stdout.splitlines()[0].startswith("briefs/anhui.yaml: ok, 6 figures verified against their sources")
+    assert [line.split(", ")[0] for line in good.stdout.splitlines()] == [
+        "briefs/anhui.yaml: ok", "briefs/shanghai.yaml: ok", "briefs/zhejiang.yaml: ok"]
+    assert " figures verified against their sources, fits one page at " in good.stdout
     brief = project / "briefs" / "anhui.yaml"
     brief.write_text(brief.read_text(encoding="utf-8").replace("value: 37\n", "value: 73\n"), encoding="utf-8")
     bad = run(project, "check")
@@ -93,7 +95,7 @@ def test_check_results_on_stdout_problems_on_stderr_one_form_and_a_last_error_li
     assert [line.split(":")[0] for line in bad.stdout.splitlines()] == ["briefs/shanghai.yaml",
                                                                         "briefs/zhejiang.yaml"]
     problems = bad.stderr.splitlines()
-    assert problems[0].startswith("briefs/anhui.yaml:12:5: metrics[0].value: 73 亿元 (多) does not match")
+    assert problems[0].startswith("briefs/anhui.yaml:12:5: metrics[0].value: 73亿元 (qualifier 多) is not what")
     assert problems[-1] == f"Error: {plural(len(problems) - 1, 'problem')} in 1 of 3 briefs"
     assert not any(line.lower().startswith(("error: b", "note:")) for line in problems)
 
@@ -184,7 +186,7 @@ def test_new_says_what_to_do_next_and_check_says_what_is_missing(project: Path) 
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.splitlines() == [
         "wrote briefs/jiangsu.yaml",
-        "now replace every placeholder (某某, XX, 0, 示例) with what the articles in seeds/ state; "
+        "now replace every placeholder (某某, 20XX, 0, the example texts) with what the articles in seeds/ state; "
         "`briefing check briefs/jiangsu.yaml` says what is still missing (`briefing build` fails on this brief "
         "until then)"]
     text = (project / "briefs" / "jiangsu.yaml").read_text(encoding="utf-8")

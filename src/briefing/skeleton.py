@@ -9,7 +9,7 @@ from .errors import BriefError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 COMMENT_COLUMN = 42  # display column of the comments' '#', as a CJK terminal or editor shows it
-FILL_IN = "replace every placeholder (某某, XX, 0, 示例) with what the articles in seeds/ state"
+FILL_IN = "replace every placeholder (某某, 20XX, 0, the example texts) with what the articles in seeds/ state"
 
 
 def display_width(text: str) -> int:
