@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -291,17 +290,19 @@ def test_a_page_too_large_at_the_chosen_dpi_is_refused_in_one_line(tmp_path: Pat
 
 
 PEAK_RSS = """\
-import resource, sys
+import re, sys
 from briefing.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit as end:
-    print(end.code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    status = open("/proc/self/status", encoding="ascii").read()
+    print(end.code, re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1))
 """
 
 
 def peak_rss_mb(cwd: Path, *args: str) -> float:
-    """Run ``briefing`` in a fresh process; its peak resident memory, in MB (Linux reports KB)."""
+    """Run ``briefing`` in a fresh process; its peak resident memory in MB (VmHWM: that of this program only,
+    where getrusage's ru_maxrss may start from the forking parent's, pytest's)."""
     done = subprocess.run([sys.executable, "-c", PEAK_RSS, *args], cwd=cwd, capture_output=True, text=True,
                           timeout=600)
     code, kilobytes = done.stdout.split()[-2:]
@@ -309,7 +310,7 @@ def peak_rss_mb(cwd: Path, *args: str) -> float:
     return int(kilobytes) / 1024
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss is in KB on Linux only")
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc (Linux)")
 def test_memory_stays_bounded_for_a_400_page_pdf(tmp_path: Path) -> None:
     """Each page is let go once written: 400 pages take about the memory of 10 (all kept: ~600 MB more)."""
     blank_pdf(tmp_path / "ten.pdf", 10)
@@ -318,7 +319,7 @@ def test_memory_stays_bounded_for_a_400_page_pdf(tmp_path: Path) -> None:
     many = peak_rss_mb(tmp_path, "preview", "many.pdf", "--dpi", "72", "--out", "b")
     assert len(list((tmp_path / "b").glob("many-*.png"))) == 400
     assert many - ten < 40, f"peak {many:.0f} MB for 400 pages, {ten:.0f} MB for 10"
-    assert many < 300
+    assert many < 200
 
 
 def test_a_folder_it_cannot_write_is_one_line(with_pdfs: Path) -> None:
