@@ -58,7 +58,7 @@ def load(path: Path, dpi: int) -> LoadedPdf:
     except PdfFileError as error:
         raise PreviewError(str(error)) from None
     for number, (width, height) in enumerate(pdf.page_sizes, start=1):
-        if pixel_size(width, height, dpi)[0] * pixel_size(width, height, dpi)[1] > MAX_PAGE_PIXELS:
+        if math.prod(pixel_size(width, height, dpi)) > MAX_PAGE_PIXELS:
             raise PreviewError(too_large(path, number, width, height, dpi))
     return pdf
 
@@ -205,7 +205,7 @@ class Record:
     def __init__(self, folder: Path):
         self.path = folder / RECORD
         try:
-            files = json.loads(self.path.read_text(encoding="utf-8")).get("files", {})
+            files = json.loads(self.path.read_text(encoding="utf-8")).get("files", {}) if self.path.is_file() else {}
             self.files = {name: [sha for sha in shas if isinstance(sha, str)] for name, shas in files.items()
                           if isinstance(name, str) and isinstance(shas, list) and name == Path(name).name}
         except (OSError, ValueError, AttributeError):
