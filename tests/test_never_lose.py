@@ -26,7 +26,7 @@ def problem_of(path: Path, project: Path) -> str:
 def test_oversized_file(project: Path) -> None:
     path = project / "briefs" / "anhui.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "#" * MAX_FILE_BYTES, encoding="utf-8")
-    assert "KB, over the 256 KB limit for a brief" in problem_of(path, project)
+    assert "KB, over the 256 KB limit" in problem_of(path, project)
 
 
 def test_alias_bomb_stops_before_expanding() -> None:

@@ -55,6 +55,9 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     from .build import build as run_build
     from .geometry import page_setup
 
+    from .build import discover
+    from .files import os_error_line
+
     unwind_on_sigterm()
     started = time.perf_counter()
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
@@ -64,12 +67,15 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         try:
             result = run_build(paths, out_dir, briefs_dir / "report.yaml", seeds, combined=not no_combined,
                                geometry=page_setup(paper, grayscale, watermark), jobs=jobs or _usable_cpus(),
-                               force=force, log=log, progress=advance)
+                               force=force, log=log, progress=advance, every=discover(briefs_dir) if briefs else None,
+                               note=lambda line: click.echo(f"note: {line}", err=True))
         except BriefError as error:
             _report([error])
             raise click.ClickException("no PDF was written") from None
         except BuildInterrupted as error:
             raise click.ClickException(f"{error}; the PDFs already in {out_dir}/ are whole") from None
+        except OSError as error:
+            raise click.ClickException(f"{os_error_line(error)}; the PDFs already in {out_dir}/ are whole") from None
     # the build's objects are freed as the process ends; frozen, the collector does not walk them all
     # once more first (~40 ms of a three-brief build)
     gc.freeze()
@@ -81,8 +87,9 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         click.echo(f"{len(result.written)} PDF(s) written, {len(result.unchanged)} unchanged, in {out_dir}/{took}")
     if result.errors:
         _report(result.errors)
-        if result.combined_skipped:
-            click.echo(f"note: {result.combined_skipped}", err=True)
+    if result.combined_skipped:
+        click.echo(f"note: {result.combined_skipped}", err=True)
+    if result.errors:
         count = len(result.errors)
         raise click.ClickException(f"{count} brief{'s' if count > 1 else ''} failed; their last good PDFs are "
                                    "untouched")
@@ -141,12 +148,17 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
     """
     import json
 
+    from .build import name_problems
     from .check import check_all
+    from .files import os_error_line
     from .geometry import page_setup
 
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
-    reports = check_all(paths, seeds, briefs_dir / "report.yaml", page_setup(paper))
-    problems = [problem for report in reports for problem in report.problems]
+    try:
+        reports = check_all(paths, seeds, briefs_dir / "report.yaml", page_setup(paper))
+    except OSError as error:
+        raise click.ClickException(os_error_line(error)) from None
+    problems = list(name_problems(paths).values()) + [problem for report in reports for problem in report.problems]
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -189,11 +201,14 @@ def new(slug: str, province: str, briefs_dir: Path) -> None:
 def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
             seeds_dir: Path | None) -> tuple[Path, list[Path], Path]:
     """The briefs folder, the brief files and the seeds folder a command works on."""
-    from .build import discover
+    from .build import discover, skipped
 
     if briefs_dir is None:
         briefs_dir = briefs[0].parent if briefs else Path("briefs")
     paths = list(briefs) or discover(briefs_dir)
+    if not briefs:
+        for path in skipped(briefs_dir):
+            click.echo(f"note: skipped {path} (a hidden or editor file, or settings not named report.yaml)", err=True)
     if not paths:
         raise click.ClickException(f"no briefs found in {briefs_dir}/ (expected *.yaml files)")
     return briefs_dir, paths, seeds_dir or briefs_dir.parent / "seeds"
