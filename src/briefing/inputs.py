@@ -32,17 +32,21 @@ def read_bytes(path: Path, display: str, max_bytes: int, what: str = "file") -> 
         raise refuse(f"cannot read the {what}: permission denied; make it readable (chmod u+r)") from None
     except OSError as error:
         raise refuse(f"cannot read the {what}: {error.strerror or error}") from None
-    with os.fdopen(handle, "rb") as file:
-        try:
-            mode, size = os.fstat(handle).st_mode, os.fstat(handle).st_size
-            if not stat.S_ISREG(mode):
-                kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-                raise refuse(f"is {kind}, not a regular file; only regular files are read")
-            if size > max_bytes:
-                raise refuse(f"the {what} is {_kb(size)}, over the {_kb(max_bytes)} limit")
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+            raise refuse(f"is {kind}, not a regular file; only regular files are read")
+        if info.st_size > max_bytes:
+            raise refuse(f"the {what} is {_kb(info.st_size)}, over the {_kb(max_bytes)} limit")
+        with os.fdopen(handle, "rb") as file:
+            handle = -1  # the file closes it
             data = file.read(max_bytes + 1)
-        except OSError as error:
-            raise refuse(f"cannot read the {what}: {error.strerror or error}") from None
+    except OSError as error:
+        raise refuse(f"cannot read the {what}: {error.strerror or error}") from None
+    finally:
+        if handle >= 0:
+            os.close(handle)
     if len(data) > max_bytes:  # it grew after it was opened
         raise refuse(f"the {what} is over the {_kb(max_bytes)} limit")
     return data
