@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def load_report_settings(settings_path: Path) -> ReportSettings:
     """The report settings as the model reads them; raise ``BriefError`` when they are missing or wrong."""
-    if not settings_path.is_file():
+    if not settings_path.exists():  # a FIFO or folder: refused by the reader, never waited on
         raise BriefError.single(display_path(settings_path), "report settings not found: this file names the "
                                 "briefing, its issue, compiling unit and date (see README)")
     return load_settings(settings_path, display_path(settings_path))[0]
