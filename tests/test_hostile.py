@@ -379,12 +379,12 @@ def test_building_one_brief_keeps_the_combined_report_whole(project: Path) -> No
 
 
 def test_hidden_and_editor_files_are_skipped_and_yml_built(project: Path) -> None:
-    for name in (".anhui.yaml", ".#anhui.yaml", "._anhui.yaml", "anhui.yaml~"):
+    for name in (".anhui.yaml", ".#anhui.yaml", "._anhui.yaml", "anhui.yaml~", "report.yml"):
         (project / "briefs" / name).write_text("not: a brief\n")
     (project / "briefs" / "zhejiang.yaml").rename(project / "briefs" / "zhejiang.yml")
     done = briefing(project, "build")
     assert done.returncode == 0, done.stderr
-    for name in (".anhui.yaml", ".#anhui.yaml", "._anhui.yaml", "anhui.yaml~"):
+    for name in (".anhui.yaml", ".#anhui.yaml", "._anhui.yaml", "anhui.yaml~", "report.yml"):
         assert f"note: skipped briefs/{name}" in done.stderr
     assert "wrote out/zhejiang.pdf" in done.stdout  # its path changed: built again
 

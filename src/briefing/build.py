@@ -103,7 +103,8 @@ OUTPUT_STEMS = ("combined",)  # a brief of this name would write over what the b
 
 
 def _is_brief_name(name: str) -> bool:
-    return name.endswith(BRIEF_SUFFIXES) and not name.startswith((".", "#", "~")) and name != SETTINGS_FILE
+    return name.endswith(BRIEF_SUFFIXES) and not name.startswith((".", "#", "~")) \
+        and Path(name).stem != Path(SETTINGS_FILE).stem
 
 
 def discover(briefs_dir: Path) -> list[Path]:
