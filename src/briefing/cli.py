@@ -75,7 +75,7 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         except BuildInterrupted as error:
             raise click.ClickException(f"{error}; the PDFs already in {out_dir}/ are whole") from None
         except OSError as error:
-            raise click.ClickException(f"{os_error_line(error)}; the PDFs already in {out_dir}/ are whole") from None
+            raise click.ClickException(f"{os_error_line(error, "write")}; the PDFs already in {out_dir}/ are whole") from None
     # the build's objects are freed as the process ends; frozen, the collector does not walk them all
     # once more first (~40 ms of a three-brief build)
     gc.freeze()
@@ -157,7 +157,7 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
     try:
         reports = check_all(paths, seeds, briefs_dir / "report.yaml", page_setup(paper))
     except OSError as error:
-        raise click.ClickException(os_error_line(error)) from None
+        raise click.ClickException(os_error_line(error, "read")) from None
     problems = list(name_problems(paths).values()) + [problem for report in reports for problem in report.problems]
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
