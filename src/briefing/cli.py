@@ -75,7 +75,8 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         except BuildInterrupted as error:
             raise click.ClickException(f"{error}; the PDFs already in {out_dir}/ are whole") from None
         except OSError as error:
-            raise click.ClickException(f"{os_error_line(error, "write")}; the PDFs already in {out_dir}/ are whole") from None
+            line = os_error_line(error, "write")
+            raise click.ClickException(f"{line}; the PDFs already in {out_dir}/ are whole") from None
     # the build's objects are freed as the process ends; frozen, the collector does not walk them all
     # once more first (~40 ms of a three-brief build)
     gc.freeze()
