@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import BriefError, Problem
 from .files import FolderLock, display_path, os_error_message, publish, remove_stale_temp_files, write_atomic
-from .manifest import (DigestCache, Entry, Manifest, combined_digest, environment_digest, font_digests, located,
-                       pdf_stamp, relative)
+from .manifest import (DigestCache, Entry, Manifest, Places, combined_digest, environment_digest, font_digests,
+                       pdf_stamp)
 
 if TYPE_CHECKING:
     from .geometry import PageGeometry
@@ -104,21 +104,28 @@ OUTPUT_STEMS = ("combined",)  # a brief of this name would write over what the b
 
 def _is_brief_name(name: str) -> bool:
     return name.endswith(BRIEF_SUFFIXES) and not name.startswith((".", "#", "~")) \
-        and Path(name).stem != Path(SETTINGS_FILE).stem
+        and name.rsplit(".", 1)[0] != SETTINGS_FILE.rsplit(".", 1)[0]
+
+
+def _names(briefs_dir: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(briefs_dir))
+    except OSError:
+        return []
 
 
 def discover(briefs_dir: Path) -> list[Path]:
     """The brief files of a folder: every ``*.yaml`` and ``*.yml`` but the report settings and hidden or
     editor files (``skipped``), in name order."""
-    return sorted(p for p in briefs_dir.glob("*.y*ml") if _is_brief_name(p.name))
+    return [briefs_dir / name for name in _names(briefs_dir) if _is_brief_name(name)]
 
 
 def skipped(briefs_dir: Path) -> list[Path]:
     """Files of a folder that look like briefs but are not built: hidden and editor files (``.x.yaml``,
     ``.#x.yaml``, ``._x.yaml``, ``x.yaml~``, ``#x.yaml#``) and a ``report.yml`` (settings are read from
     report.yaml only)."""
-    return sorted(p for p in briefs_dir.glob("*.y*ml*") if not _is_brief_name(p.name) and p.name != SETTINGS_FILE
-                  and any(suffix in p.name for suffix in BRIEF_SUFFIXES))
+    return [briefs_dir / name for name in _names(briefs_dir) if not _is_brief_name(name) and name != SETTINGS_FILE
+            and any(suffix in name for suffix in BRIEF_SUFFIXES)]
 
 
 def name_problems(paths: list[Path]) -> dict[int, Problem]:
@@ -574,17 +581,21 @@ def _build(briefs: list[Path], members: list[Path], out_dir: Path, settings_file
     result = BuildResult()
     settings_path = settings_file[1]
     digests = DigestCache()
+    places = Places(out_dir)
     old = Manifest.read(out_dir)
     fonts = font_digests([fonts_dir() / name for name in FACE_FILES.values()], old.fonts)
-    environment = environment_digest({"geometry": repr(geometry), "seeds": relative(seeds_dir, out_dir)}, fonts)
+    environment = environment_digest({"geometry": repr(geometry), "seeds": places.relative(seeds_dir)}, fonts)
     if force or (old.settings, old.environment) != (settings_digest, environment):
         old = Manifest()
     remove_stale_temp_files(out_dir)  # left by a build of ours killed with SIGKILL (we hold the lock)
     manifest = Manifest(settings_digest, environment, fonts=fonts)
     # the combined report's briefs first (its pages are numbered by their index), then the others named
-    named = {os.path.abspath(path) for path in briefs}
-    known = {os.path.abspath(path) for path in members}
-    paths = list(members) + [path for path in briefs if os.path.abspath(path) not in known]
+    if members is briefs:  # every brief named
+        paths, named = list(briefs), None
+    else:
+        named = {os.path.abspath(path) for path in briefs}
+        known = {os.path.abspath(path) for path in members}
+        paths = list(members) + [path for path in briefs if os.path.abspath(path) not in known]
     refused = name_problems(paths)
     stale_members: list[Path] = []  # of the combined report, not named, and changed since they were built
     tasks: list[_Task] = []
@@ -595,12 +606,13 @@ def _build(briefs: list[Path], members: list[Path], out_dir: Path, settings_file
             continue
         entry = old.briefs.get(path.stem)
         pdf = out_dir / f"{path.stem}.pdf"
-        if entry and entry.fresh(relative(path, out_dir), digests.of(path), pdf, out_dir, digests):
+        asked = named is None or os.path.abspath(path) in named
+        if entry and entry.fresh(places.relative(path), digests.of(path), pdf, places, digests):
             manifest.briefs[path.stem] = entry
-            if os.path.abspath(path) in named:
+            if asked:
                 result.unchanged.append(pdf)
             unchanged.append(_Task(index, path, write=False, body_size=entry.body_size))
-        elif os.path.abspath(path) in named:
+        elif asked:
             tasks.append(_Task(index, path, write=True))
         else:
             stale_members.append(path)
@@ -640,7 +652,7 @@ def _build(briefs: list[Path], members: list[Path], out_dir: Path, settings_file
         pages = PageCache(out_dir)
         if combined:  # the combined report needs every brief: an unchanged one's kept page, or else it is
             # checked and drawn again (not written)
-            kept = _kept_pages(pages, unchanged, manifest, page_key, out_dir)
+            kept = _kept_pages(pages, unchanged, manifest, page_key, places)
             tasks = sorted(tasks + [task for task in unchanged if task.index not in kept], key=lambda task: task.index)
         if prover:
             from . import fonts as faces
@@ -677,7 +689,7 @@ def _build(briefs: list[Path], members: list[Path], out_dir: Path, settings_file
         if not report or result.errors or any(index not in checked for index in range(len(members))):
             return
         inputs = combined_digest(settings_digest, environment, [
-            (p.stem, _entry(checked[i], p, out_dir, 0.0)) for i, p in enumerate(members)])
+            (p.stem, _entry(checked[i], p, places, 0.0)) for i, p in enumerate(members)])
         if _kept_combined(target, inputs, old, manifest, result):
             report.discard()
         else:
@@ -699,7 +711,7 @@ def _build(briefs: list[Path], members: list[Path], out_dir: Path, settings_file
                 if report and message.index < len(members):
                     report.add(message.index, message.body)
                 item = checked[message.index]
-                entry = _entry(item, paths[message.index], out_dir, message.body_size, list(message.pdf))
+                entry = _entry(item, paths[message.index], places, message.body_size, list(message.pdf))
                 manifest.briefs[item.stem] = entry
                 pages.save(item.stem, page_key(entry), item.brief_json, message.body)
                 checked[message.index] = replace(item, brief_json=b"")  # kept: let it go
@@ -753,7 +765,7 @@ def _finish_result(result: BuildResult, combined: bool) -> None:
 
 
 def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest, page_key: Callable[[Entry], str],
-                out_dir: Path) -> dict[int, tuple[Checked, str]]:
+                places: Places) -> dict[int, tuple[Checked, str]]:
     """The unchanged briefs whose page the last build kept (``pagecache``), each with what the combined
     report needs of it and its page's key."""
     from .model import brief_from_json
@@ -768,7 +780,7 @@ def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest, page_key
                 brief = brief_from_json(found[0])
             except ValueError:  # not a brief of this version's model: drawn again
                 continue
-            deps = tuple((os.fspath(located(dep, out_dir)), digest) for dep, digest in entry.deps.items())
+            deps = tuple((places.located(dep), digest) for dep, digest in entry.deps.items())
             kept[task.index] = (Checked(task.index, task.path.stem, [], deps, entry.body_size,
                                         pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL),
                                         brief_digest=entry.brief), entry_key)
@@ -784,10 +796,10 @@ def _kept_combined(target: Path, inputs: str, old: Manifest, manifest: Manifest,
     return True
 
 
-def _entry(checked: Checked, path: Path, out_dir: Path, body_size: float, pdf: list[int] | None = None) -> Entry:
+def _entry(checked: Checked, path: Path, places: Places, body_size: float, pdf: list[int] | None = None) -> Entry:
     """What a brief was proved from (the digests of the bytes read), as the manifest keeps it."""
-    return Entry(relative(path, out_dir), checked.brief_digest,
-                 {relative(dep, out_dir): digest for dep, digest in checked.deps}, body_size, pdf or [])
+    return Entry(places.relative(path), checked.brief_digest,
+                 {places.relative(dep): digest for dep, digest in checked.deps}, body_size, pdf or [])
 
 
 class _Combined:

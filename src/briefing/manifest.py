@@ -20,7 +20,7 @@ MANIFEST = ".briefing-manifest.json"
 FORMAT = 2
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: str | Path) -> str:
     """sha256 of a regular file's bytes; OSError for anything else (a FIFO is never waited on)."""
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with os.fdopen(handle, "rb") as file:
@@ -30,17 +30,33 @@ def file_digest(path: Path) -> str:
             else hashlib.sha256(file.read()).hexdigest()
 
 
-def relative(path: str | Path, out_dir: Path) -> str:
-    """``path`` as the manifest keys it: relative to the output folder (lexically, as typed)."""
-    try:
-        return os.path.relpath(os.path.abspath(path), os.path.abspath(out_dir))
-    except ValueError:  # another drive
-        return os.path.abspath(path)
+class Places:
+    """Paths as the manifest keys them, relative to the output folder (lexically, as typed), and back;
+    worked out once per folder (a thousand briefs share two folders)."""
 
+    def __init__(self, out_dir: Path):
+        self.base = os.path.abspath(out_dir)
+        self._relative: dict[str, str] = {}
+        self._located: dict[str, str] = {}
 
-def located(key: str, out_dir: Path) -> Path:
-    """The file a manifest key names, for this output folder."""
-    return Path(os.path.normpath(os.path.join(os.path.abspath(out_dir), key)))
+    def relative(self, path: str | Path) -> str:
+        folder, name = os.path.split(os.fspath(path))
+        found = self._relative.get(folder)
+        if found is None:
+            try:
+                found = os.path.relpath(os.path.abspath(folder or "."), self.base)
+            except ValueError:  # another drive
+                found = os.path.abspath(folder or ".")
+            self._relative[folder] = found
+        return os.path.join(found, name) if name else found
+
+    def located(self, key: str) -> str:
+        """The file a manifest key names, for this output folder."""
+        folder, name = os.path.split(key)
+        found = self._located.get(folder)
+        if found is None:
+            found = self._located[folder] = os.path.normpath(os.path.join(self.base, folder))
+        return os.path.join(found, name)
 
 
 def font_digests(files: list[Path], known: dict[str, list]) -> dict[str, list]:
@@ -85,7 +101,7 @@ class Entry:
     body_size: float
     pdf: list[int]
 
-    def fresh(self, path: str, brief_digest: str | None, pdf: Path, out_dir: Path, digests: "DigestCache") -> bool:
+    def fresh(self, path: str, brief_digest: str | None, pdf: Path, places: Places, digests: "DigestCache") -> bool:
         if (path, brief_digest) != (self.path, self.brief):
             return False
         try:
@@ -93,7 +109,7 @@ class Entry:
                 return False
         except OSError:
             return False
-        return all(digests.of(located(dep, out_dir)) == digest for dep, digest in self.deps.items())
+        return all(digests.of(places.located(dep)) == digest for dep, digest in self.deps.items())
 
 
 def _entry(data: object) -> Entry:
@@ -152,7 +168,7 @@ class DigestCache:
     def __init__(self) -> None:
         self._known: dict[str, str | None] = {}
 
-    def of(self, path: Path) -> str | None:
+    def of(self, path: str | Path) -> str | None:
         key = os.fspath(path)
         if key not in self._known:
             try:
