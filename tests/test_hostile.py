@@ -367,6 +367,8 @@ def test_building_one_brief_keeps_the_combined_report_whole(project: Path) -> No
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[:2] == ["wrote out/anhui.pdf (body 10.5 pt)", "wrote out/combined.pdf (3 briefings)"]
     assert len(pdfium.PdfDocument(project / "out" / "combined.pdf")) == pages
+    assert briefing(project, "build", "--force", "--out", "full").returncode == 0
+    assert (project / "full" / "combined.pdf").read_bytes() == (project / "out" / "combined.pdf").read_bytes()
     assert "0 PDF(s) written, 4 unchanged" in briefing(project, "build").stdout  # the manifest kept the others
     # another brief changed but not named: combined.pdf is not made from a stale page, and says so
     _replace(project / "briefs" / "zhejiang.yaml", "打造产业协作", "推进产业协作")
@@ -391,6 +393,34 @@ def test_hidden_and_editor_files_are_skipped_and_yml_built(project: Path) -> Non
 
 # ------------------------------------------------------------------------------------------------
 # Only its own files; builds at once
+
+
+@pytest.mark.parametrize("text", ["[]", '{"format": 2, "briefs": []}', '{"format": 2, "briefs": {"anhui": 5}}',
+                                  '{"format": 2, "settings": 1, "environment": "", "briefs": {}, "combined": "", '
+                                  '"combined_pdf": [], "fonts": {}}', "null", '"text"'])
+def test_a_manifest_of_another_shape_is_no_manifest(tmp_path: Path, text: str) -> None:
+    from briefing.manifest import MANIFEST, Manifest
+
+    (tmp_path / MANIFEST).write_text(text)
+    assert Manifest.read(tmp_path) == Manifest()
+
+
+def test_bookkeeping_files_replaced_by_fifos_are_not_waited_on(project: Path) -> None:
+    for name in (".briefing-manifest.json", ".briefing-pages"):
+        (project / "out" / name).unlink()
+        os.mkfifo(project / "out" / name)
+    done = briefing(project, "build", timeout=60)
+    assert done.returncode == 0 and done.stdout.count("wrote ") == 4, done.stderr
+
+
+def test_os_errors_say_what_to_do() -> None:
+    import errno
+
+    from briefing.files import os_error_line
+
+    full = OSError(errno.ENOSPC, "No space left on device", "out/anhui.pdf")
+    assert os_error_line(full, "write") == ("out/anhui.pdf: cannot write: No space left on device; the disk is full: "
+                                            "free some space and build again")
 
 
 def test_files_of_others_in_out_are_never_removed(project: Path) -> None:

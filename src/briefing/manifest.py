@@ -138,8 +138,11 @@ class Manifest:
     def read(cls, out_dir: Path) -> "Manifest":
         """The manifest of the last build; an empty one when there is none or it is not one of ours (any
         shape but the one written is ignored: everything is built)."""
+        from .errors import BriefError
+        from .inputs import read_bytes
+
         try:
-            data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+            data = json.loads(read_bytes(out_dir / MANIFEST, MANIFEST, 1 << 30))  # a regular file only
             if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("briefs"), dict):
                 return cls()
             manifest = cls(data["settings"], data["environment"],
@@ -150,7 +153,7 @@ class Manifest:
                     and isinstance(manifest.fonts, dict)):
                 return cls()
             return manifest
-        except (OSError, ValueError, KeyError, TypeError):
+        except (BriefError, ValueError, KeyError, TypeError):
             return cls()  # no or unreadable manifest: build everything
 
     def write(self, out_dir: Path) -> None:
