@@ -622,9 +622,10 @@ def _build(briefs: list[Path], members: list[Path], out_dir: Path, settings_file
     combined = wanted = combined and bool(members)
     if combined and stale_members:
         combined = False
-        result.combined_skipped = (f"{COMBINED} not rewritten: {display_path(stale_members[0])}"
-                                   f"{f' and {len(stale_members) - 1} more' if len(stale_members) > 1 else ''} "
-                                   "changed since built; build every brief (briefing build) to bring it up to date")
+        more = len(stale_members) - 1
+        which = display_path(stale_members[0]) + (f" and {more} more" if more else "")
+        result.combined_skipped = (f"{COMBINED} not rewritten: {which} not built from {'their' if more else 'its'} "
+                                   "inputs as they are now; build every brief (briefing build) to bring it up to date")
     if combined and result.errors:
         combined = False
     unchanged = [task for task in unchanged if task.index < len(members)] if combined else []
