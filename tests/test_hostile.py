@@ -444,6 +444,21 @@ def test_what_a_killed_build_left_is_swept(project: Path) -> None:
     assert not left.exists()
 
 
+def test_a_build_waits_for_the_one_writing_to_out(project: Path) -> None:
+    import fcntl
+
+    with open(project / "out" / ".briefing-lock", "a") as held:  # as a build under way holds it
+        fcntl.flock(held, fcntl.LOCK_EX)
+        waiting = subprocess.Popen([sys.executable, "-m", "briefing", "build", "--force"], cwd=project,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        note = waiting.stderr.readline()
+        assert note == "note: waiting for the other build writing to out/ to finish (it holds out/.briefing-lock)\n"
+        time.sleep(0.3)
+        assert waiting.poll() is None and not list((project / "out").glob(".*.tmp")), "it waits, writing nothing"
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and out.count("wrote ") == 4, err
+
+
 def test_two_builds_at_once_on_one_out(project: Path) -> None:
     _replace(project / "briefs" / "report.yaml", "issue: 1", "issue: 2")
     command = [sys.executable, "-m", "briefing", "build"]
