@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from . import glyphs, photos, provenance, yamldoc
 from .errors import BriefError, Problem
 from .files import display_path
-from .inputs import Reads
 from .geometry import PageGeometry
+from .inputs import Reads
 from .model import Brief, LoadedBrief, ReportSettings, load_brief, load_settings
 from .photos import PreparedPhoto
 from .placeholders import placeholder_problems
