@@ -38,8 +38,8 @@ def test_bad_brief_exit_1_one_line_no_traceback_good_pdf_kept(project: Path) -> 
     lines = done.stderr.splitlines()
     assert lines[0].startswith("briefs/anhui.yaml:12:5: metrics[0].value: 73亿元 (qualifier 多) is not what the "
                                "quote states (37亿多元)")
-    assert lines[-1] == ("Error: 1 brief failed (its last good PDF is kept); combined.pdf not rewritten, so that it "
-                         "never lacks a province")
+    assert lines[-2:] == ["out/combined.pdf: not rewritten: 1 brief failed, and a combined report must not silently "
+                          "lack a province", "Error: 1 brief failed (its last good PDF is kept)"]
     assert (project / "out" / "anhui.pdf").read_bytes() == before
     assert (project / "out" / "combined.pdf").read_bytes() == combined_before
     assert "wrote out/zhejiang.pdf" in done.stdout, "the good briefs are still built"

@@ -96,7 +96,7 @@ def test_check_results_on_stdout_problems_on_stderr_one_form_and_a_last_error_li
                                                                         "briefs/zhejiang.yaml"]
     problems = bad.stderr.splitlines()
     assert problems[0].startswith("briefs/anhui.yaml:12:5: metrics[0].value: 73亿元 (qualifier 多) is not what")
-    assert problems[-1] == f"Error: {plural(len(problems) - 1, 'problem')} in 1 of 3 briefs"
+    assert problems[-1] == f"Error: {plural(len(problems) - 1, 'problem')} in 1 file"
     assert not any(line.lower().startswith(("error: b", "note:")) for line in problems)
 
 
@@ -109,28 +109,30 @@ def test_build_problems_in_the_form_check_uses_and_a_last_line_that_tells_the_tr
     assert done.returncode == 1 and "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
     checked = run(project, "check").stderr.splitlines()
-    assert sorted(lines[:-1]) == sorted(checked[:-1]), "build and check name each problem alike"
-    assert lines[-1] == ("Error: 2 briefs failed (1 keeps its last good PDF; 1 has none yet); combined.pdf not "
-                         "rewritten, so that it never lacks a province")
+    assert sorted(lines[:-2]) == sorted(checked[:-1]), "build and check name each problem alike"
+    assert lines[-2:] == ["out/combined.pdf: not rewritten: 2 briefs failed, and a combined report must not silently "
+                          "lack a province", "Error: 2 briefs failed (1 keeps its last good PDF; 1 has none yet)"]
+    assert all(line.startswith(("briefs/", "out/")) for line in lines[:-1]), "one form: the file first"
     assert done.stdout.splitlines()[-1] == "0 PDFs written, 2 unchanged, in out/"
     (project / "briefs" / "jiangsu.yaml").unlink()
     done = run(project, "build")
-    assert done.stderr.splitlines()[-1] == ("Error: 1 brief failed (its last good PDF is kept); combined.pdf not "
-                                            "rewritten, so that it never lacks a province")
+    assert done.stderr.splitlines()[-2:] == [
+        "out/combined.pdf: not rewritten: 1 brief failed, and a combined report must not silently lack a province",
+        "Error: 1 brief failed (its last good PDF is kept)"]
 
 
 def test_failed_build_message_for_every_mix(tmp_path: Path) -> None:
     paths = [Path(f"{stem}.yaml") for stem in ("a", "b", "c")]
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     (tmp_path / "b.pdf").write_bytes(b"%PDF")
-    assert failed_build_message(paths[:1], tmp_path, [], False) == "1 brief failed (its last good PDF is kept)"
-    assert failed_build_message(paths[:2], tmp_path, [], False) == "2 briefs failed (their last good PDFs are kept)"
-    assert failed_build_message(paths[2:], tmp_path, [], False) == "1 brief failed (it has no PDF yet)"
+    assert failed_build_message(paths[:1], tmp_path, []) == "1 brief failed (its last good PDF is kept)"
+    assert failed_build_message(paths[:2], tmp_path, []) == "2 briefs failed (their last good PDFs are kept)"
+    assert failed_build_message(paths[2:], tmp_path, []) == "1 brief failed (it has no PDF yet)"
+    assert failed_build_message(paths, tmp_path, []) == (
+        "3 briefs failed (2 keep their last good PDF; 1 has none yet)")
     (tmp_path / "a.pdf").unlink()
-    assert failed_build_message(paths, tmp_path, [tmp_path / "b.pdf"], False) == "2 briefs failed (none has a PDF yet)"
-    assert failed_build_message(paths, tmp_path, [], True) == (
-        "3 briefs failed (1 keeps its last good PDF; 2 have none yet); combined.pdf not rewritten, so that it never "
-        "lacks a province")
+    assert failed_build_message(paths, tmp_path, [tmp_path / "b.pdf"]) == "2 briefs failed (none has a PDF yet)"
+    assert failed_build_message(paths, tmp_path, []) == "3 briefs failed (1 keeps its last good PDF; 2 have none yet)"
 
 
 def test_one_pdf_written_is_singular(project: Path) -> None:

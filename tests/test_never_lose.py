@@ -26,7 +26,7 @@ def problem_of(path: Path, project: Path) -> str:
 def test_oversized_file(project: Path) -> None:
     path = project / "briefs" / "anhui.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "#" * MAX_FILE_BYTES, encoding="utf-8")
-    assert "KB, over the 256 KB limit for a brief" in problem_of(path, project)
+    assert "KB, over the 256 KB limit" in problem_of(path, project)
 
 
 def test_alias_bomb_stops_before_expanding() -> None:
@@ -195,3 +195,30 @@ def test_a_worker_killed_mid_build_is_one_clear_error(project: Path) -> None:
         time.sleep(0.05)
     assert not survivors(project)
     assert set(snapshot(project / "out")) == set(old)
+
+
+SIGNAL_AS_THE_TEMP_FILE_OPENS = """
+import os, signal, sys
+from pathlib import Path
+from briefing import files
+from briefing.build import unwind_on_sigterm
+unwind_on_sigterm()
+real = os.fdopen
+def fdopen(*args, **kwargs):  # the moment the temporary file exists but its clean-up is not set up yet
+    os.kill(os.getpid(), signal.SIGTERM)
+    return real(*args, **kwargs)
+os.fdopen = fdopen
+try:
+    files.write_atomic(Path(sys.argv[1]) / "x.pdf", b"whole")
+finally:
+    print(sorted(path.name for path in Path(sys.argv[1]).iterdir()))
+"""
+
+
+def test_a_signal_as_the_temporary_file_opens_leaves_none(tmp_path: Path) -> None:
+    """What made test_killed_build_leaves_old_or_new_pdfs_only flaky: SIGTERM landing between creating a
+    temporary file and the ``try`` that removes it. Signals now wait until the file is in place."""
+    run = subprocess.run([sys.executable, "-c", SIGNAL_AS_THE_TEMP_FILE_OPENS, str(tmp_path)], capture_output=True,
+                         text=True, timeout=30)
+    assert run.returncode == 128 + signal.SIGTERM, run.stderr
+    assert run.stdout.strip() == "['x.pdf']" and (tmp_path / "x.pdf").read_bytes() == b"whole"

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import BriefError, Problem
-from .files import display_path, publish, remove_stale_temp_files, write_atomic
-from .manifest import DigestCache, Entry, Manifest, combined_digest, environment_digest, pdf_stamp
+from .files import FolderLock, display_path, os_error_message, publish, remove_stale_temp_files, write_atomic
+from .manifest import (DigestCache, Entry, Manifest, Places, combined_digest, environment_digest, font_digests,
+                       pdf_stamp)
 
 if TYPE_CHECKING:
     from .geometry import PageGeometry
@@ -44,7 +45,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     errors: list[BriefError] = field(default_factory=list)
-    combined_skipped: str | None = None
+    combined_skipped: str | None = None  # why combined.pdf was not rewritten ("not rewritten: ...")
 
     @property
     def ok(self) -> bool:
@@ -61,12 +62,13 @@ class Checked:
     index: int
     stem: str
     problems: list[Problem]
-    deps: tuple[str, ...] = ()  # every input besides the brief: its seeds, its photo
+    deps: tuple[tuple[str, str], ...] = ()  # every input read besides the brief (seeds, photo): (path, sha256)
     body_size: float = 0.0
     brief_pickle: bytes = b""  # the model.Brief, pickled: a fifth of the object's memory
     photo: Any = None  # photos.PreparedPhoto
     brief_json: bytes = b""  # for the page cache: made where the brief is validated (pydantic is there)
     photo_to_prepare: str = ""  # its photo's checked path, when the prover left the photo to the drawing process
+    brief_digest: str = ""  # sha256 of the brief's bytes as read
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,56 @@ class _Task:
     body_size: float = 0.0  # the size its last build chose, when it is not written
 
 
+BRIEF_SUFFIXES = (".yaml", ".yml")
+OUTPUT_STEMS = ("combined",)  # a brief of this name would write over what the build writes
+
+
+def _is_brief_name(name: str) -> bool:
+    return name.endswith(BRIEF_SUFFIXES) and not name.startswith((".", "#", "~")) \
+        and name.rsplit(".", 1)[0] != SETTINGS_FILE.rsplit(".", 1)[0]
+
+
+def _names(briefs_dir: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(briefs_dir))
+    except OSError:
+        return []
+
+
 def discover(briefs_dir: Path) -> list[Path]:
-    """The brief files of a folder: every ``*.yaml`` but the report settings, in name order."""
-    return sorted(p for p in briefs_dir.glob("*.yaml") if p.name != SETTINGS_FILE)
+    """The brief files of a folder: every ``*.yaml`` and ``*.yml`` but the report settings and hidden or
+    editor files (``skipped``), in name order."""
+    return [briefs_dir / name for name in _names(briefs_dir) if _is_brief_name(name)]
+
+
+def skipped(briefs_dir: Path) -> list[Path]:
+    """Files of a folder that look like briefs but are not built: hidden and editor files (``.x.yaml``,
+    ``.#x.yaml``, ``._x.yaml``, ``x.yaml~``, ``#x.yaml#``) and a ``report.yml`` (settings are read from
+    report.yaml only)."""
+    return [briefs_dir / name for name in _names(briefs_dir) if not _is_brief_name(name) and name != SETTINGS_FILE
+            and any(suffix in name for suffix in BRIEF_SUFFIXES)]
+
+
+def name_problems(paths: list[Path]) -> dict[int, Problem]:
+    """Briefs that cannot be built under their name: one named like an output (combined.yaml), two
+    with one name (a/x.yaml and b/x.yaml, x.yaml and x.yml; letter case aside, as a Mac or Windows
+    disk sees it)."""
+    problems: dict[int, Problem] = {}
+    first: dict[str, int] = {}
+    for index, path in enumerate(paths):
+        stem = path.stem.casefold()
+        if stem in OUTPUT_STEMS:
+            problems[index] = Problem(display_path(path), None, None, "", f"a brief cannot be named {path.stem!r}: "
+                                      f"the build writes {stem}.pdf itself; rename the file")
+        elif stem in first:
+            other = paths[first[stem]]
+            for number, at in ((index, other), (first[stem], path)):
+                problems[number] = Problem(display_path(paths[number]), None, None, "",
+                                           f"another brief, {display_path(at)}, has the same name; both would "
+                                           f"write {path.stem}.pdf: rename one")
+        else:
+            first[stem] = index
+    return problems
 
 
 @dataclass(frozen=True)
@@ -119,16 +168,25 @@ def prove_one(seeds_dir: Path, geometry: "PageGeometry", task: _Task, with_photo
     try:
         with signals_end_at_once():
             proved = load_proved(task.path, seeds_dir, geometry, with_photo)
+        brief = proved.loaded.brief
+        deps = list(proved.seeds.items())
+        if proved.photo_path and brief.photo:  # keyed as written (through any link): a link changed is a change
+            deps.append((os.fspath(task.path.parent / brief.photo.file), proved.photo.digest if proved.photo else ""))
+        brief_pickle = pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)
+        left = os.fspath(proved.photo_path) if proved.photo_path and not proved.photo else ""
+        return Checked(task.index, task.path.stem, proved.problems, tuple(deps), task.body_size, brief_pickle,
+                       proved.photo, brief_json(brief), left, proved.loaded.doc.digest)
     except BriefError as error:
         return Checked(task.index, task.path.stem, error.problems)
-    brief = proved.loaded.brief
-    deps = [os.fspath((seeds_dir / s.file).resolve()) for s in brief.sources]
-    if proved.photo_path:
-        deps.append(os.fspath(proved.photo_path))
-    brief_pickle = pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)
-    left = os.fspath(proved.photo_path) if proved.photo_path and not proved.photo else ""
-    return Checked(task.index, task.path.stem, proved.problems, tuple(deps), task.body_size, brief_pickle,
-                   proved.photo, brief_json(brief), left)
+    except Exception as error:  # noqa: BLE001 - a bug met by one brief fails that brief, not the build
+        return Checked(task.index, task.path.stem, _internal_error(task.path, "checking", error))
+
+
+def _internal_error(path: Path, doing: str, error: Exception) -> list[Problem]:
+    """A brief that met a bug of this program: named, and its other briefs still built."""
+    what = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+    return [Problem(display_path(path), None, None, "", f"internal error while {doing} this brief ({what}); "
+                    "the other briefs are not affected: please report this, with the brief")]
 
 
 def finish_check(task: _Task, proved: Checked, geometry: "PageGeometry") -> Checked:
@@ -138,15 +196,19 @@ def finish_check(task: _Task, proved: Checked, geometry: "PageGeometry") -> Chec
 
     if not proved.brief_pickle:
         return proved
-    problems, photo = list(proved.problems), proved.photo
-    if proved.photo_to_prepare and not problems:
-        try:
-            with signals_end_at_once():
-                photo = prepared_photo(task.path, Path(proved.photo_to_prepare), geometry)
-        except BriefError as error:
-            problems = error.problems
-    problems += glyph_problems(task.path, pickle.loads(proved.brief_pickle))
-    return replace(proved, problems=problems, photo=photo, photo_to_prepare="")
+    problems, photo, deps = list(proved.problems), proved.photo, proved.deps
+    try:
+        if proved.photo_to_prepare and not problems:
+            try:
+                with signals_end_at_once():
+                    photo = prepared_photo(task.path, Path(proved.photo_to_prepare), geometry)
+                deps = deps[:-1] + ((deps[-1][0], photo.digest),)  # the photo is the last input
+            except BriefError as error:
+                problems = error.problems
+        problems += glyph_problems(task.path, pickle.loads(proved.brief_pickle))
+    except Exception as error:  # noqa: BLE001 - a bug met by one brief fails that brief, not the build
+        problems = _internal_error(task.path, "checking", error)
+    return replace(proved, problems=problems, photo=photo, photo_to_prepare="", deps=deps)
 
 
 def check_one(job: _Job, task: _Task) -> Checked:
@@ -175,20 +237,25 @@ def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Ch
     from .layout import lay_out
     from .render import brief_body, brief_pdf_of_body
 
-    if not task.write:
-        with signals_end_at_once():
-            page = page_at_size(task.path, checked, job.settings, job.geometry)
-            return Drawn(task.index, brief_body(page, job.settings, job.geometry))
     try:
         with signals_end_at_once():
+            if not task.write:
+                page = page_at_size(task.path, checked, job.settings, job.geometry)
+                return Drawn(task.index, brief_body(page, job.settings, job.geometry))
             page = lay_out(_loaded(task.path, checked), job.settings, job.geometry, checked.photo)
             body = brief_body(page, job.settings, job.geometry)
             pdf = brief_pdf_of_body(task.path.stem, page.brief, body, job.settings, job.geometry)
     except BriefError as error:
         return Checked(task.index, task.path.stem, error.problems)
+    except Exception as error:  # noqa: BLE001 - a bug met by one brief fails that brief, not the build
+        return Checked(task.index, task.path.stem, _internal_error(task.path, "drawing", error))
     target = job.out_dir / f"{task.path.stem}.pdf"
-    write_atomic(target, pdf)
-    return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body)
+    try:
+        write_atomic(target, pdf)
+        return Written(task.index, tuple(pdf_stamp(target)), page.body_size, body)
+    except OSError as error:
+        return Checked(task.index, task.path.stem, [Problem(display_path(target), None, None, "",
+                                                            os_error_message(error, "write"))])
 
 
 @contextmanager
@@ -387,8 +454,8 @@ class _Prover(_Helper):
     them, then each brief's Checked in order. The photos are left to this process (which has Pillow
     imported already, by ReportLab, and would otherwise wait for the prover)."""
 
-    def __init__(self, settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task]):
-        super().__init__(_prove, settings_path, seeds_dir, geometry, tasks)
+    def __init__(self, settings: tuple[bytes, Path], seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task]):
+        super().__init__(_prove, settings, seeds_dir, geometry, tasks)
         self.indices = {task.index for task in tasks}
 
     def settings(self) -> "ReportSettings":
@@ -404,14 +471,22 @@ class _Prover(_Helper):
         return checked
 
 
-def _prove(settings_path: Path, seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task], send) -> None:
-    """The prover's process: the settings (or their problems), then every brief proved, in order."""
-    from .check import load_report_settings
+def settings_of(data: bytes, settings_path: Path) -> "ReportSettings":
+    """The report settings from the bytes of their file (read once, for the manifest's digest too)."""
+    from .inputs import decode
+    from .model import ReportSettings, validate
+    from .yamldoc import parse
 
+    display = display_path(settings_path)
+    return validate(parse(decode(data, display), display), ReportSettings)
+
+
+def _prove(settings: tuple[bytes, Path], seeds_dir: Path, geometry: "PageGeometry", tasks: list[_Task], send) -> None:
+    """The prover's process: the settings (or their problems), then every brief proved, in order."""
     _worker_started()
     try:
         try:
-            send.send((load_report_settings(settings_path), []))
+            send.send((settings_of(*settings), []))
         except BriefError as error:
             send.send((None, error.problems))
             return
@@ -446,10 +521,11 @@ def unwind_on_sigterm() -> None:
 def _ended_early(process: Any) -> BuildInterrupted:
     status = process.exitcode
     if status == -signal.SIGKILL:
-        how = "was killed (SIGKILL: out of memory?)"
-    else:
-        how = f"was ended by signal {-status}" if status is not None and status < 0 else f"ended with exit status {status}"
-    return BuildInterrupted(f"a build process {how}; build again")
+        return BuildInterrupted("a build process was killed (SIGKILL: out of memory?); build again")
+    if status is not None and status < 0:
+        return BuildInterrupted(f"a build process was ended by signal {-status}; build again")
+    # an error of this program outside any one brief (each brief's own is reported with the brief)
+    return BuildInterrupted(f"a build process failed (exit status {status}, its error above); please report this")
 
 
 def _worker_started() -> None:
@@ -465,61 +541,110 @@ def _worker_started() -> None:
 def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Path, combined: bool = True,
           geometry: "PageGeometry | None" = None, jobs: int = 1, force: bool = False,
           log: Callable[[str], None] = lambda line: None,
-          progress: Callable[[int, int], None] = lambda done, total: None) -> BuildResult:
+          progress: Callable[[int, int], None] = lambda done, total: None,
+          every: list[Path] | None = None, note: Callable[[str], None] = lambda line: None) -> BuildResult:
     """Build every brief that is good; a bad one is reported and its last good PDF left untouched.
 
     The combined report is written only when every brief built, so it never silently lacks a province.
-    ``progress(done, total)`` counts units of this build's work: checking a brief, writing its PDF and
-    making a province page of the combined report.
+    ``every``: when ``briefs`` are some of a folder's briefs, all of that folder's (``discover``); the
+    combined report is made of those, and only when the ones not named are unchanged since they were
+    built (the manifest keeps them). ``progress(done, total)`` counts units of this build's work:
+    checking a brief, writing its PDF and making a province page of the combined report. ``note`` is
+    told when the build waits for another one writing to ``out_dir``.
     """
+    from .inputs import digest, read_bytes
+    from .yamldoc import MAX_FILE_BYTES
+
+    if not settings_path.exists():
+        from .check import check_settings
+
+        check_settings(settings_path)  # raises the clear error
+    settings_data = read_bytes(settings_path, display_path(settings_path), MAX_FILE_BYTES, "report settings")
+    lock = FolderLock(out_dir, note)  # one build at a time on out_dir
+    try:
+        return _build(briefs, every if every is not None else briefs, out_dir, (settings_data, settings_path),
+                      digest(settings_data), seeds_dir, combined, geometry, jobs, force, log, progress)
+    finally:
+        lock.release()
+
+
+def _build(briefs: list[Path], members: list[Path], out_dir: Path, settings_file: tuple[bytes, Path],
+           settings_digest: str, seeds_dir: Path, combined: bool, geometry: "PageGeometry | None", jobs: int,
+           force: bool, log: Callable[[str], None], progress: Callable[[int, int], None]) -> BuildResult:
+    """``build``, holding the output folder's lock; ``members`` are the briefs of the combined report."""
     if geometry is None:
         from .geometry import PageGeometry
 
         geometry = PageGeometry()
-    result = BuildResult()
-    if not settings_path.is_file():
-        from .check import check_settings
+    from .fonts import FACE_FILES, fonts_dir
 
-        check_settings(settings_path)  # raises the clear error
+    result = BuildResult()
+    settings_path = settings_file[1]
     digests = DigestCache()
-    settings_digest = digests.of(settings_path) or ""
-    environment = environment_digest({"geometry": repr(geometry)})
-    old = Manifest() if force else Manifest.read(out_dir)
-    if (old.settings, old.environment) != (settings_digest, environment):
+    places = Places(out_dir)
+    old = Manifest.read(out_dir)
+    fonts = font_digests([fonts_dir() / name for name in FACE_FILES.values()], old.fonts)
+    environment = environment_digest({"geometry": repr(geometry), "seeds": places.relative(seeds_dir)}, fonts)
+    if force or (old.settings, old.environment) != (settings_digest, environment):
         old = Manifest()
-    if out_dir.is_dir():
-        remove_stale_temp_files(out_dir)  # left by a build killed with SIGKILL
-    manifest = Manifest(settings_digest, environment)
+    remove_stale_temp_files(out_dir)  # left by a build of ours killed with SIGKILL (we hold the lock)
+    manifest = Manifest(settings_digest, environment, fonts=fonts)
+    # the combined report's briefs first (its pages are numbered by their index), then the others named
+    if members is briefs:  # every brief named
+        paths, named = list(briefs), None
+    else:
+        named = {os.path.abspath(path) for path in briefs}
+        known = {os.path.abspath(path) for path in members}
+        paths = list(members) + [path for path in briefs if os.path.abspath(path) not in known]
+    refused = name_problems(paths)
+    stale_members: list[Path] = []  # of the combined report, not named, and changed since they were built
     tasks: list[_Task] = []
     unchanged: list[_Task] = []
-    brief_digests: dict[str, str] = {}
-    for index, path in enumerate(briefs):
-        brief_digest = digests.of(path) or ""
-        brief_digests[path.stem] = brief_digest
+    for index, path in enumerate(paths):
+        if index in refused:
+            result.errors.append(BriefError([refused[index]]))
+            continue
         entry = old.briefs.get(path.stem)
-        if entry and entry.fresh(brief_digest, out_dir / f"{path.stem}.pdf", digests):
+        pdf = out_dir / f"{path.stem}.pdf"
+        asked = named is None or os.path.abspath(path) in named
+        if entry and entry.fresh(places.relative(path), digests.of(path), pdf, places, digests):
             manifest.briefs[path.stem] = entry
-            result.unchanged.append(out_dir / f"{path.stem}.pdf")
+            if asked:
+                result.unchanged.append(pdf)
             unchanged.append(_Task(index, path, write=False, body_size=entry.body_size))
-        else:
+        elif asked:
             tasks.append(_Task(index, path, write=True))
+        else:
+            stale_members.append(path)
+            if entry:  # kept: it still describes that brief's PDF
+                manifest.briefs[path.stem] = entry
     target = out_dir / COMBINED
-    if combined and briefs and not tasks:
-        inputs = combined_digest(settings_digest, environment, [(p.stem, manifest.briefs[p.stem]) for p in briefs])
+    combined = wanted = combined and bool(members)
+    if combined and stale_members:
+        combined = False
+        more = len(stale_members) - 1
+        which = display_path(stale_members[0]) + (f" and {more} more" if more else "")
+        result.combined_skipped = (f"not rewritten: {which} not built from {'their' if more else 'its'} "
+                                   "inputs as they are now; build every brief (briefing build) to bring it up to date")
+    if combined and result.errors:
+        combined = False
+    unchanged = [task for task in unchanged if task.index < len(members)] if combined else []
+    if combined and not tasks:
+        inputs = combined_digest(settings_digest, environment, [(p.stem, manifest.briefs[p.stem]) for p in members])
         combined = not _kept_combined(target, inputs, old, manifest, result)
-    combined = combined and bool(briefs)
     if not tasks and not combined:
+        _finish_result(result, wanted)
         manifest.write(out_dir)
         return result
     # a small build has its briefs proved by another process while this one imports ReportLab
     prover = None
     if jobs > 1 and len(tasks) < PARALLEL_FROM and os.name == "posix":
         from . import check  # noqa: F401 - light (no pydantic, PyYAML, Pillow or ReportLab); both processes need it
-        prover = _Prover(settings_path, seeds_dir, geometry, tasks)
+        prover = _Prover(settings_file, seeds_dir, geometry, tasks)
     pages = None
     kept: dict[int, tuple[Checked, str]] = {}
     try:
-        from .check import check_settings, glyphs_checked
+        from .check import glyphs_checked
         from .pagecache import PageCache, key  # imported only when there is work: it needs ReportLab
 
         def page_key(entry: Entry) -> str:
@@ -528,19 +653,23 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         pages = PageCache(out_dir)
         if combined:  # the combined report needs every brief: an unchanged one's kept page, or else it is
             # checked and drawn again (not written)
-            kept = _kept_pages(pages, unchanged, manifest, page_key)
+            kept = _kept_pages(pages, unchanged, manifest, page_key, places)
             tasks = sorted(tasks + [task for task in unchanged if task.index not in kept], key=lambda task: task.index)
         if prover:
-            from . import fonts
+            from . import fonts as faces
 
-            fonts.register()  # while the prover works
+            faces.register()  # while the prover works
             settings = glyphs_checked(prover.settings(), settings_path)
-        else:
-            settings = check_settings(settings_path)  # before any worker starts: an error here writes nothing
+        else:  # before any worker starts: an error here writes nothing
+            settings = glyphs_checked(settings_of(*settings_file), settings_path)
         if geometry.watermark:
             from .glyphs import watermark_problems
+            from .model import control_character
 
-            problems = watermark_problems(geometry.watermark)
+            ch = control_character(geometry.watermark)
+            problems = [Problem("--watermark", None, None, "", f"contains a control character (U+{ord(ch):04X}, "
+                                "a line break or tab?); write it on one line")] if ch else \
+                watermark_problems(geometry.watermark)
             if problems:
                 raise BriefError(problems)
     except BaseException:
@@ -550,17 +679,18 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             pages.close()
         raise
     job = _Job(out_dir, seeds_dir, settings, geometry)
-    units = _Progress(progress, sum(2 if task.write else 1 for task in tasks) + (len(briefs) if combined else 0))
+    units = _Progress(progress, sum(2 if task.write else 1 for task in tasks) + (len(members) if combined else 0))
     units.show()
     checked: dict[int, Checked] = {index: item for index, (item, _) in kept.items()}
-    report = _Combined(target, briefs, settings, geometry, pages, {i: key for i, (_, key) in kept.items()}) \
+    report = _Combined(target, members, settings, geometry, pages, {i: key for i, (_, key) in kept.items()}) \
         if combined else None
+
     def start_report() -> None:
         """Once every brief is checked and good: start the combined report, unless it is kept."""
-        if not report or len(checked) != len(briefs) or result.errors:
+        if not report or result.errors or any(index not in checked for index in range(len(members))):
             return
         inputs = combined_digest(settings_digest, environment, [
-            (p.stem, _entry(checked[i], brief_digests[p.stem], digests, 0.0)) for i, p in enumerate(briefs)])
+            (p.stem, _entry(checked[i], p, places, 0.0)) for i, p in enumerate(members)])
         if _kept_combined(target, inputs, old, manifest, result):
             report.discard()
         else:
@@ -573,16 +703,16 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
             if isinstance(message, Drawn):
                 if report:
                     report.add(message.index, message.body)
-                stem = briefs[message.index].stem
+                stem = paths[message.index].stem
                 pages.save(stem, page_key(manifest.briefs[stem]), checked[message.index].brief_json, message.body)
                 checked[message.index] = replace(checked[message.index], brief_json=b"")  # kept: let it go
                 units.add(1)
                 continue
             if isinstance(message, Written):
-                if report:
+                if report and message.index < len(members):
                     report.add(message.index, message.body)
                 item = checked[message.index]
-                entry = _entry(item, brief_digests[item.stem], digests, message.body_size, list(message.pdf))
+                entry = _entry(item, paths[message.index], places, message.body_size, list(message.pdf))
                 manifest.briefs[item.stem] = entry
                 pages.save(item.stem, page_key(entry), item.brief_json, message.body)
                 checked[message.index] = replace(item, brief_json=b"")  # kept: let it go
@@ -591,27 +721,28 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
                 log(f"wrote {display_path(pdf)} (body {entry.body_size:g} pt)")
                 units.add(2 if report else 1)
                 continue
-            if message.index in checked:  # checked, but it does not fit its page: nothing is written
+            if message.index in checked:  # checked, but it does not fit its page (or could not be written)
                 result.errors.append(BriefError(message.problems))
                 units.add(1)
                 if report:
                     report.discard()
                 continue
             checked[message.index] = message
-            units.add(2 if message.problems and briefs[message.index].stem not in manifest.briefs else 1)
+            units.add(2 if message.problems and paths[message.index].stem not in manifest.briefs else 1)
             if message.problems:
                 result.errors.append(BriefError(message.problems))
                 if report:
                     report.discard()
             start_report()
-        if combined and result.errors:
-            result.combined_skipped = (f"{COMBINED} not rewritten: {len(result.errors)} brief(s) failed, and a "
-                                       "combined report must not silently lack a province")
-        elif report and report.started:
-            report.commit()
-            manifest.combined, manifest.combined_pdf = report.inputs, pdf_stamp(target)
-            result.written.append(target)
-            log(f"wrote {display_path(target)} ({len(briefs)} briefings)")
+        if report and report.started and not result.errors:
+            try:
+                report.commit()
+            except OSError as error:
+                result.errors.append(BriefError.single(display_path(target), os_error_message(error, "write")))
+            else:
+                manifest.combined, manifest.combined_pdf = report.inputs, pdf_stamp(target)
+                result.written.append(target)
+                log(f"wrote {display_path(target)} ({len(members)} briefing{'s' if len(members) != 1 else ''})")
     except BaseException:
         pages.discard()
         raise
@@ -621,13 +752,22 @@ def build(briefs: list[Path], out_dir: Path, settings_path: Path, seeds_dir: Pat
         if prover:
             prover.close()
     units.finish()
+    _finish_result(result, wanted)
     manifest.write(out_dir)
     pages.finish({stem: page_key(entry) for stem, entry in manifest.briefs.items()})
     return result
 
 
-def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest,
-                page_key: Callable[[Entry], str]) -> dict[int, tuple[Checked, str]]:
+def _finish_result(result: BuildResult, combined: bool) -> None:
+    """Say why combined.pdf was not rewritten when some brief failed."""
+    if combined and result.errors and not result.combined_skipped:
+        failed = len(result.errors)
+        result.combined_skipped = (f"not rewritten: {failed} brief{'s' if failed != 1 else ''} failed, and a "
+                                   "combined report must not silently lack a province")
+
+
+def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest, page_key: Callable[[Entry], str],
+                places: Places) -> dict[int, tuple[Checked, str]]:
     """The unchanged briefs whose page the last build kept (``pagecache``), each with what the combined
     report needs of it and its page's key."""
     from .model import brief_from_json
@@ -642,8 +782,10 @@ def _kept_pages(pages: Any, unchanged: list[_Task], manifest: Manifest,
                 brief = brief_from_json(found[0])
             except ValueError:  # not a brief of this version's model: drawn again
                 continue
-            kept[task.index] = (Checked(task.index, task.path.stem, [], tuple(entry.deps), entry.body_size,
-                                        pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)), entry_key)
+            deps = tuple((places.located(dep), digest) for dep, digest in entry.deps.items())
+            kept[task.index] = (Checked(task.index, task.path.stem, [], deps, entry.body_size,
+                                        pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL),
+                                        brief_digest=entry.brief), entry_key)
     return kept
 
 
@@ -656,9 +798,10 @@ def _kept_combined(target: Path, inputs: str, old: Manifest, manifest: Manifest,
     return True
 
 
-def _entry(checked: Checked, brief_digest: str, digests: DigestCache, body_size: float,
-           pdf: list[int] | None = None) -> Entry:
-    return Entry(brief_digest, {dep: digests.of(Path(dep)) or "" for dep in checked.deps}, body_size, pdf or [])
+def _entry(checked: Checked, path: Path, places: Places, body_size: float, pdf: list[int] | None = None) -> Entry:
+    """What a brief was proved from (the digests of the bytes read), as the manifest keeps it."""
+    return Entry(places.relative(path), checked.brief_digest,
+                 {places.relative(dep): digest for dep, digest in checked.deps}, body_size, pdf or [])
 
 
 class _Combined:

@@ -7,7 +7,7 @@ process while another imports ReportLab and loads the fonts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from . import glyphs, photos, provenance, yamldoc
 from .errors import BriefError, Problem
 from .files import display_path
 from .geometry import PageGeometry
+from .inputs import Reads
 from .model import Brief, LoadedBrief, ReportSettings, load_brief, load_settings
 from .photos import PreparedPhoto
 from .placeholders import placeholder_problems
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 def load_report_settings(settings_path: Path) -> ReportSettings:
     """The report settings as the model reads them; raise ``BriefError`` when they are missing or wrong."""
-    if not settings_path.is_file():
+    if not settings_path.exists():  # a FIFO or folder: refused by the reader, never waited on
         raise BriefError.single(display_path(settings_path), "report settings not found: this file names the "
                                 "briefing, its issue, compiling unit and date (see README)")
     return load_settings(settings_path, display_path(settings_path))[0]
@@ -60,12 +61,13 @@ class Proved:
     photo_path: Path | None = None
     photo: PreparedPhoto | None = None
     figures: int = 0
+    seeds: dict[str, str] = field(default_factory=dict)  # each seed read: its path -> sha256 of the bytes read
 
 
-def proof(doc: yamldoc.YamlDoc, seeds_dir: Path) -> provenance.Proof:
-    """The figures of a brief (as parsed, valid or not) proved against its seeds, and the skeleton's
-    placeholders it still has."""
-    proved = provenance.prove(doc, seeds_dir)
+def proof(doc: yamldoc.YamlDoc, seeds_dir: Path, reads: Reads | None = None) -> provenance.Proof:
+    """The figures of a brief (as parsed, valid or not) proved against its seeds (each recorded in
+    ``reads``), and the skeleton's placeholders it still has."""
+    proved = provenance.prove(doc, seeds_dir, reads)
     return provenance.Proof(placeholder_problems(doc) + proved.problems, proved.proved)
 
 
@@ -87,16 +89,17 @@ def load_proved(path: Path, seeds_dir: Path, geometry: PageGeometry = PageGeomet
         except BriefError:
             raise error from None
         raise BriefError(_unique(error.problems + proof(doc, seeds_dir).problems)) from None
-    proved = proof(loaded.doc, seeds_dir)
+    seeds = Reads()
+    proved = proof(loaded.doc, seeds_dir, seeds)
     if proved.problems or not loaded.brief.photo:
-        return Proved(loaded, proved.problems, figures=proved.figures)
+        return Proved(loaded, proved.problems, figures=proved.figures, seeds=seeds.digests)
     try:
         photo_path = photos.resolve(path.parent, loaded.brief.photo.file, lambda: loaded.doc)
         photo = photos.prepare(photo_path, geometry.photo_width, lambda: loaded.doc, geometry.grayscale) \
             if with_photo else None
     except BriefError as error:
-        return Proved(loaded, error.problems, figures=proved.figures)
-    return Proved(loaded, [], photo_path, photo, proved.figures)
+        return Proved(loaded, error.problems, figures=proved.figures, seeds=seeds.digests)
+    return Proved(loaded, [], photo_path, photo, proved.figures, seeds.digests)
 
 
 def prepared_photo(path: Path, photo_path: Path, geometry: PageGeometry) -> PreparedPhoto:

@@ -55,8 +55,9 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     """
     import gc
 
-    from .build import BuildInterrupted, unwind_on_sigterm
+    from .build import COMBINED, BuildInterrupted, discover, unwind_on_sigterm
     from .build import build as run_build
+    from .files import display_path, os_error_line
     from .geometry import page_setup
 
     unwind_on_sigterm()
@@ -68,12 +69,16 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         try:
             result = run_build(paths, out_dir, briefs_dir / "report.yaml", seeds, combined=not no_combined,
                                geometry=page_setup(paper, grayscale, watermark), jobs=jobs or _usable_cpus(),
-                               force=force, log=log, progress=advance)
+                               force=force, log=log, progress=advance, every=discover(briefs_dir) if briefs else None,
+                               note=lambda line: click.echo(line, err=True))
         except BriefError as error:
             _report([error])
-            raise click.ClickException("no PDF was written; fix the problem above and build again") from None
+            raise click.ClickException("no PDF was written; fix the problem above") from None
         except BuildInterrupted as error:
             raise click.ClickException(f"{error}; the PDFs already in {out_dir}/ are whole") from None
+        except OSError as error:
+            line = os_error_line(error, "write")
+            raise click.ClickException(f"{line}; the PDFs already in {out_dir}/ are whole") from None
     # the build's objects are freed as the process ends; frozen, the collector does not walk them all
     # once more first (~40 ms of a three-brief build)
     gc.freeze()
@@ -86,8 +91,10 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
                    f"in {out_dir}/{took}")
     if result.errors:
         _report(result.errors)
-        raise click.ClickException(failed_build_message(paths, out_dir, result.written + result.unchanged,
-                                                        bool(result.combined_skipped)))
+    if result.combined_skipped:
+        click.echo(f"{display_path(out_dir / COMBINED)}: {result.combined_skipped}", err=True)
+    if result.errors:
+        raise click.ClickException(failed_build_message(paths, out_dir, result.written + result.unchanged))
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -95,10 +102,8 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
-def failed_build_message(paths: list[Path], out_dir: Path, done: list[Path], combined_skipped: bool) -> str:
+def failed_build_message(paths: list[Path], out_dir: Path, done: list[Path]) -> str:
     """The last line after a build in which some briefs failed: how many, and what became of their PDFs."""
-    from .build import COMBINED
-
     failed = [out_dir / f"{path.stem}.pdf" for path in paths if out_dir / f"{path.stem}.pdf" not in done]
     kept = sum(pdf.exists() for pdf in failed)
     new = len(failed) - kept
@@ -107,9 +112,9 @@ def failed_build_message(paths: list[Path], out_dir: Path, done: list[Path], com
     elif not kept:
         fate = "it has no PDF yet" if new == 1 else "none has a PDF yet"
     else:
-        fate = f"{kept} {'keeps its' if kept == 1 else 'keep their'} last good PDF; {new} {'has' if new == 1 else 'have'} none yet"
-    combined = f"; {COMBINED} not rewritten, so that it never lacks a province" if combined_skipped else ""
-    return f"{plural(len(failed), 'brief')} failed ({fate}){combined}"
+        fate = (f"{kept} {'keeps its' if kept == 1 else 'keep their'} last good PDF; "
+                f"{new} {'has' if new == 1 else 'have'} none yet")
+    return f"{plural(len(failed), 'brief')} failed ({fate})"
 
 
 PROGRESS_FROM = 5  # briefs; fewer print one line each
@@ -165,12 +170,17 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
     """
     import json
 
+    from .build import name_problems
     from .check import check_all
+    from .files import os_error_line
     from .geometry import page_setup
 
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
-    reports = check_all(paths, seeds, briefs_dir / "report.yaml", page_setup(paper))
-    problems = [problem for report in reports for problem in report.problems]
+    try:
+        reports = check_all(paths, seeds, briefs_dir / "report.yaml", page_setup(paper))
+    except OSError as error:
+        raise click.ClickException(os_error_line(error, "read")) from None
+    problems = list(name_problems(paths).values()) + [problem for report in reports for problem in report.problems]
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -183,9 +193,8 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
                 click.echo(f"{report.file}: ok, {plural(report.figures_verified, 'figure')} verified against "
                            f"their sources, {fit}")
     if problems:
-        bad = sum(1 for report in reports if report.problems)
-        where = f"{bad} of {plural(len(reports), 'brief')}" if bad < len(reports) else plural(bad, "brief")
-        raise click.ClickException(f"{plural(len(problems), 'problem')} in {where}")
+        files = len({problem.file for problem in problems})
+        raise click.ClickException(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}")
 
 
 @main.command(short_help="Print the JSON Schema of a brief, for editors.")
@@ -220,11 +229,14 @@ def new(slug: str, province: str, briefs_dir: Path) -> None:
 def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
             seeds_dir: Path | None) -> tuple[Path, list[Path], Path]:
     """The briefs folder, the brief files and the seeds folder a command works on."""
-    from .build import discover
+    from .build import discover, skipped
 
     if briefs_dir is None:
         briefs_dir = briefs[0].parent if briefs else Path("briefs")
     paths = list(briefs) or discover(briefs_dir)
+    if not briefs:
+        for path in skipped(briefs_dir):
+            click.echo(f"{path}: skipped (a hidden or editor file, or settings not named report.yaml)", err=True)
     if not paths:
         raise click.ClickException(f"no briefs found in {briefs_dir}/ (expected *.yaml files)")
     return briefs_dir, paths, seeds_dir or briefs_dir.parent / "seeds"

@@ -43,7 +43,12 @@ def missing_glyphs(brief: Brief, doc: Callable[[], YamlDoc]) -> list[Problem]:
 
 def missing_in_settings(settings: ReportSettings, doc: Callable[[], YamlDoc]) -> list[Problem]:
     faces = (("name", fonts.SERIF_BOLD), ("title", fonts.SERIF_BOLD), ("unit", fonts.SERIF))
-    return _problems((((key,), getattr(settings, key), face) for key, face in faces), doc)
+    texts = [((key,), getattr(settings, key), face) for key, face in faces]
+    lines = settings.distribution
+    for key, value in (("报", lines and lines.report_to), ("送", lines and lines.send_to), ("发", lines and lines.issue_to)):
+        if value:  # the 报尾's distribution lines, set in the body face
+            texts.append((("distribution", key), value, fonts.SERIF))
+    return _problems(texts, doc)
 
 
 def _problems(texts: Iterable[tuple[tuple, str, str]], doc: Callable[[], YamlDoc]) -> list[Problem]:

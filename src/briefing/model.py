@@ -167,14 +167,55 @@ def brief_from_json(data: bytes) -> Brief:
     return adapter(Brief).validate_json(data)
 
 
+PARAGRAPHS = (("lead",), ("sections", int, "points", int, "text"))  # fields set as paragraphs: may hold \n and \t
+
+
+def control_character(text: str, paragraph: bool = False) -> str | None:
+    """The first control character (or line/paragraph separator) of ``text``; a paragraph may hold line
+    breaks and tabs, which are set as spaces."""
+    import unicodedata
+
+    return next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+                 and not (paragraph and ch in "\n\t")), None)
+
+
+def control_problems(doc: yamldoc.YamlDoc) -> list[Problem]:
+    """A problem for every text value holding a control character: a line break or tab in a one-line
+    field (``as_of: >`` ends with a line break), a NUL anywhere. The same for ``check`` and ``build``."""
+    problems = []
+
+    def visit(value: Any, path: tuple) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, path + (index,))
+        elif isinstance(value, str):
+            paragraph = any(len(shape) == len(path) and all(part == step or (step is int and isinstance(part, int))
+                                                            for part, step in zip(path, shape)) for shape in PARAGRAPHS)
+            ch = control_character(value, paragraph)
+            if ch is not None:
+                line, column = doc.char_position(path, ch)
+                what = "a line break" if ch in "\n\r\u2028\u2029" else "a tab" if ch == "\t" else "a control character"
+                problems.append(Problem(doc.file, line, column, yamldoc.field_name(path),
+                                        f"contains {what} (U+{ord(ch):04X}); this field takes one line of plain "
+                                        "text: write it on one line (a '>' or '|' block ends with a line break; "
+                                        "use '>-' or quotes)"))
+
+    visit(doc.data, ())
+    return problems
+
+
 def validate(doc: yamldoc.YamlDoc, model: type) -> Any:
     """Validate parsed YAML into ``model``; every problem names file, line, column and field."""
     from pydantic import ValidationError
 
     if not isinstance(doc.data, dict):
         raise BriefError.single(doc.file, "the file must be a mapping of fields (key: value)", 1, 1)
+    controls = control_problems(doc)
     try:
-        return adapter(model).validate_python(doc.data)
+        value = adapter(model).validate_python(doc.data)
     except ValidationError as error:
         problems = []
         for item in error.errors(include_url=False):
@@ -185,7 +226,10 @@ def validate(doc: yamldoc.YamlDoc, model: type) -> Any:
                 loc = loc[:-1]
             line, column = doc.position(loc)
             problems.append(Problem(doc.file, line, column, yamldoc.field_name(loc), _message(item)))
-        raise BriefError(_unique(problems)) from None
+        raise BriefError(_unique(controls + problems)) from None
+    if controls:
+        raise BriefError(controls)
+    return value
 
 
 def _message(item: dict) -> str:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import marshal
 import os
+import stat
 import struct
 import tempfile
 import zlib
@@ -76,10 +77,14 @@ class PageCache:
         self._position = 0
 
     def _open_old(self) -> tuple[BinaryIO | None, dict[str, tuple[int, int]]]:
-        try:
-            file = open(self.path, "rb")  # noqa: SIM115 - kept open until ``close``
+        try:  # O_NONBLOCK: a FIFO put in its place is not waited on
+            handle = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         except OSError:
             return None, {}
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            os.close(handle)
+            return None, {}
+        file = os.fdopen(handle, "rb")
         try:
             size = os.fstat(file.fileno()).st_size
             if size < len(MAGIC) + TRAILER.size or file.read(len(MAGIC)) != MAGIC:

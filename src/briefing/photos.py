@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from . import inputs
 from .errors import BriefError, Problem
 from .yamldoc import YamlDoc
 
@@ -35,6 +36,7 @@ class PreparedPhoto:
     height: int
     source: Path
     gray: bool = False
+    digest: str = ""  # sha256 of the file's bytes as read
 
 
 def _refusal(doc: Callable[[], YamlDoc]) -> Callable[[str], BriefError]:
@@ -60,10 +62,10 @@ def resolve(brief_dir: Path, relative: str, doc: Callable[[], YamlDoc]) -> Path:
     path = (brief_dir / pure).resolve()
     if not path.is_relative_to(root):
         raise refuse("resolves outside the brief's folder (a link pointing out?)")
-    if not path.is_file():
+    if not path.exists():
         raise refuse(f"no such file: {relative}")
-    if path.stat().st_size > MAX_PHOTO_BYTES:
-        raise refuse(f"the photo is over {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+    if not path.is_file():
+        raise refuse(f"{relative} is not a regular file; use a JPEG or PNG photo")
     return path
 
 
@@ -72,13 +74,16 @@ def prepare(path: Path, printed_width_pt: float, doc: Callable[[], YamlDoc], gra
     from PIL import Image, ImageOps  # here: a process that only draws prepared photos never needs Pillow
 
     refuse = _refusal(doc)
-
+    try:
+        data = inputs.read_bytes(path, str(path), MAX_PHOTO_BYTES, "photo")
+    except BriefError as error:
+        raise refuse(error.problems[0].message) from None
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 if image.format not in FORMATS:
                     raise refuse(f"is {image.format or 'not an image'}; use a JPEG or PNG photo")
                 if image.width * image.height > MAX_PIXELS:
@@ -95,6 +100,8 @@ def prepare(path: Path, printed_width_pt: float, doc: Callable[[], YamlDoc], gra
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise refuse(f"refused as a decompression bomb: {error}") from None
+    except Image.UnidentifiedImageError:
+        raise refuse("cannot be read as an image (not a format Pillow knows); re-save it as JPEG or PNG") from None
     except (OSError, SyntaxError, ValueError) as error:
         raise refuse(f"cannot be read as an image ({error}); re-save it as JPEG or PNG") from None
     finally:
@@ -108,7 +115,8 @@ def prepare(path: Path, printed_width_pt: float, doc: Callable[[], YamlDoc], gra
     picture = oriented if oriented.mode == mode else oriented.convert(mode)
     if picture.width > most:
         picture = picture.resize((most, max(1, round(picture.height * most / picture.width))), Image.Resampling.LANCZOS)
-    return PreparedPhoto(_jpeg_within_budget(picture), picture.width, picture.height, path, picture.mode == "L")
+    return PreparedPhoto(_jpeg_within_budget(picture), picture.width, picture.height, path, picture.mode == "L",
+                         inputs.digest(data))
 
 
 def _jpeg_within_budget(picture: "Image.Image") -> bytes:

@@ -19,10 +19,13 @@ from typing import Any
 
 from .chinese_numbers import (MAGNITUDES, QUALIFIERS, QUALIFIERS_AFTER_NUMBER, QUALIFIERS_BEFORE, Figure,
                               find_figures, nearest, parse_quantity, same_figure)
-from .errors import Problem
+from .errors import BriefError, Problem
+from .files import display_path
+from .inputs import Reads
 from .model import LoadedBrief, Metric
 from .yamldoc import YamlDoc, field_name
 
+MAX_SEED_BYTES = 4 * 1024 * 1024
 _WHITESPACE = re.compile(r"\s+")
 _SEED_FILE = re.compile(r"^[^/\\]{1,120}$")  # as the model allows: a file name in seeds/, no path
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "″": '"', "‘": "'", "’": "'", "′": "'",
@@ -119,24 +122,22 @@ def _seed(sid: str, text: str, year: int | None) -> Seed:
     return Seed(sid, text, year)
 
 
-def read_seeds(data: Any, doc: YamlDoc, seeds_dir: Path, problem) -> dict[str, Seed]:
-    """The brief's seeds by source id; a problem for each that cannot be read."""
+def read_seeds(data: Any, doc: YamlDoc, seeds_dir: Path, problem, reads: Reads) -> dict[str, Seed]:
+    """The brief's seeds by source id; a problem for each that cannot be read. ``reads`` records each
+    seed read (regular files only, of at most MAX_SEED_BYTES) and the digest of its bytes."""
     seeds: dict[str, Seed] = {}
     for index, source in enumerate(_list(data, "sources")):
         sid, file = _get(source, "id"), _get(source, "file")
         if not isinstance(sid, str) or not isinstance(file, str) or not _SEED_FILE.match(file) or sid in seeds:
             continue  # the model reports it
         path = seeds_dir / file
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not path.exists():
             problem(("sources", index, "file"), f"seed document {file!r} not found in {seeds_dir}")
             continue
-        except UnicodeDecodeError:
-            problem(("sources", index, "file"), f"seed document {file!r} is not UTF-8 text; save it as UTF-8")
-            continue
-        except OSError as error:
-            problem(("sources", index, "file"), f"cannot read seed document {file!r}: {error.strerror}")
+        try:
+            text = reads.text(path, display_path(path), MAX_SEED_BYTES, "seed document")
+        except BriefError as error:
+            problem(("sources", index, "file"), f"seed document {error}")
             continue
         seeds[sid] = _seed(sid, text, _year(_get(source, "date")))
     return seeds
@@ -306,8 +307,9 @@ class Proof:
         return len(self.proved)
 
 
-def prove(doc: YamlDoc, seeds_dir: Path) -> Proof:
-    """Prove every figure of the brief in ``doc`` (as parsed; invalid fields are skipped) against its seeds."""
+def prove(doc: YamlDoc, seeds_dir: Path, reads: Reads | None = None) -> Proof:
+    """Prove every figure of the brief in ``doc`` (as parsed; invalid fields are skipped) against its seeds;
+    ``reads`` records the seeds read."""
     data = doc.data
     problems: list[Problem] = []
 
@@ -315,7 +317,7 @@ def prove(doc: YamlDoc, seeds_dir: Path) -> Proof:
         line, column = position or doc.position(path)
         problems.append(Problem(doc.file, line, column, field_name(path), message))
 
-    seeds = read_seeds(data, doc, seeds_dir, problem)
+    seeds = read_seeds(data, doc, seeds_dir, problem, Reads() if reads is None else reads)
     proved: list[Figure] = []
     for index, metric in enumerate(_list(data, "metrics")):
         seed = seeds.get(_get(metric, "source"))

@@ -6,11 +6,12 @@ oversized documents are errors; ``yes/no/on/off`` stay text (only ``true``/``fal
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import inputs
 from .errors import BriefError
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class YamlDoc:
     marks: dict[Path_, tuple[int, int]]
     source: str = ""
     spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # scalar values: [start, end) in source
+    digest: str = ""  # sha256 of the file's bytes as read, when read from a file
 
     def position(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the value at ``path``, or of its nearest parent."""
@@ -81,31 +83,6 @@ def field_name(path: Path_) -> str:
     return out
 
 
-def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise BriefError.single(display, f"cannot read the file: {error.strerror}") from None
-    if size > max_bytes:
-        raise BriefError.single(
-            display, f"the file is {size // 1024} KB, over the {max_bytes // 1024} KB limit for a brief")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        hint = ""
-        try:
-            raw.decode("gb18030")
-            hint = " It looks like GBK/GB 18030: re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)."
-        except UnicodeDecodeError:
-            pass
-        raise BriefError.single(display, f"the file is not valid UTF-8 (byte {error.start}).{hint}", line) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text
-
-
 def parse(text: str, display: str) -> YamlDoc:
     """Parse one YAML document held in ``text``; ``display`` names the file in errors."""
     import yaml
@@ -132,8 +109,10 @@ def parse(text: str, display: str) -> YamlDoc:
 
 
 def load(path: Path, display: str | None = None) -> YamlDoc:
+    """Read and parse a YAML file; the document records the sha256 of the bytes read (``digest``)."""
     display = display or str(path)
-    return parse(read_text(path, display), display)
+    data = inputs.read_bytes(path, display, MAX_FILE_BYTES, "file")
+    return replace(parse(inputs.decode(data, display), display), digest=inputs.digest(data))
 
 
 def _construct(loader: Any, node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]],
