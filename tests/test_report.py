@@ -272,3 +272,28 @@ def test_row_heights_are_what_reportlab_tables_make_them() -> None:
         for row in rows:
             expected = Table([row], colWidths=widths, style=style).wrap(500, 800)[1]
             assert _row_height(row, widths, _paddings(style)) == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_retired_kind_says_what_to_write(project: Path) -> None:
+    from briefing.check import check_brief, check_settings
+    from briefing.errors import BriefError
+
+    path = project / "briefs" / "anhui.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("kind: talent_recruited", "kind: talent"), encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "kind: talent" in row)
+    with pytest.raises(BriefError) as caught:
+        check_brief(path, project / "seeds", check_settings(project / "briefs" / "report.yaml"), PageGeometry())
+    assert str(caught.value.problems[0]).startswith(
+        f"{path}:{line}:5: metrics[2].kind: talent was split: write cadres (选派干部人才, dispatched by the "
+        "province) or talent_recruited (引进人才, recruited into the region)")
+
+
+def test_a_scope_is_text_of_at_most_16_characters(project: Path) -> None:
+    from briefing.errors import BriefError
+
+    path = project / "briefs" / "zhejiang.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("scope: 脱贫攻坚和乡村振兴资金", "scope: " + "很长" * 9), encoding="utf-8")
+    with pytest.raises(BriefError, match=r"metrics\[0\]\.scope: String should have at most 16 characters"):
+        load_brief(path)

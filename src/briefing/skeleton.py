@@ -20,8 +20,10 @@ title: "{province}援疆：一句话概括主要成效"  # 标题, ≤ 40 charac
 lead: >-                                  # 导语, ≤ 400 characters, your own words
   用两三句话概括{province}援疆的时间、对象、投入和主要做法。
 metrics:                                  # 核心数据, 1–6 tiles
-  - kind: funding                         # funding, projects, jobs, sales, sales_volume, talent, trained,
-                                          # enterprises, beneficiaries, facilities
+  - kind: funding                         # funding, projects, jobs, sales, sales_volume, cadres,
+                                          # talent_recruited, trained, enterprises, beneficiaries,
+                                          # poverty_exits, facilities, outlets (README: what each counts)
+    # scope: "“某某”活动"                 # only when the figure counts part of its kind (one campaign, fund)
     label: 援疆资金                        # ≤ 12 characters
     value: 0                              # the number exactly as the source writes it (37 for 37亿多元)
     unit: 亿元                            # the source's unit: 亿元, 万元, 万吨, 人, 个…
