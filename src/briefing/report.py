@@ -5,14 +5,13 @@ import math
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import BinaryIO
 
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
@@ -32,6 +31,10 @@ SMALLEST = 9.0  # pt: no text of the report's own pages is set smaller
 APPENDIX_SIZES = (10.5, 10.0, 11.0, 9.5)  # the sources' text size: the first that ends the report well
 OVERVIEW_NOTE = ("注：各数字按来源原文列出，下注统计时期；注“仅……”的只计该类的一部分（如一项活动、一笔专项资金）。"
                  "时期与口径不同的数字仅供对照，未作加总或排序；“≈”后为换算到同一单位的数值。")
+
+
+# row heights of the overview and contents tables, measured once for every plan and drawing of a report
+Measured = dict[tuple[str, object], list[float]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ class Plan:
         return {key: f"{CHINESE_ORDINALS[index]}、{names[key]}" for index, key in enumerate(order)}
 
 
-PLANS = tuple(Plan(cover, back, size) for back in (False, True) for cover in (False, True) for size in APPENDIX_SIZES)
+# the charts after the overview if that works, and the contents on the cover to set the 报尾's page even
+PLANS = tuple(Plan(cover, back, size) for back in (False, True) for size in APPENDIX_SIZES for cover in (False, True))
 
 
 class Province:
@@ -264,7 +268,7 @@ def overview_columns(pages: list[Province], width: float, st: OverviewStyles) ->
     return max(1, math.ceil(len(pages) / tables)) if pages else 1
 
 
-def overview(flow: Flow, pages: list[Province], title: str, mark: Bookmark) -> None:
+def overview(flow: Flow, pages: list[Province], title: str, mark: Bookmark, measured: Measured) -> None:
     """The kinds as rows, the provinces as columns (a few to a table, tables one after another): each
     figure in the source's form on one line, its period, scope and conversion under it."""
     st = OverviewStyles()
@@ -295,8 +299,10 @@ def overview(flow: Flow, pages: list[Province], title: str, mark: Bookmark) -> N
             return [TextBlock(kind_name(kind), st.label)] + \
                 [_figure_cell(p.overview_figures.get(kind, []), st) for p in group]
 
-        head = _row_height(header(), widths, padding)
-        heights = [_row_height(row(index), widths, padding) for index in range(len(kinds) + 2)]
+        if ("overview", first) not in measured:
+            measured["overview", first] = [_row_height(header(), widths, padding)] + \
+                [_row_height(row(index), widths, padding) for index in range(len(kinds) + 2)]
+        head, *heights = measured["overview", first]
 
         def piece(start: int, end: int, _first: bool, widths: list[float] = widths, header=header, row=row,
                   head: float = head, heights: list[float] = heights) -> Flowable:
@@ -450,7 +456,8 @@ class BarChart(Flowable):
 def charts(flow: Flow, pages: list[Province], title: str, mark: Bookmark) -> None:
     """A chart a kind of ``CHART_KINDS``, every province a row, cut between rows at page ends."""
     lead: list[Flowable] = [mark, _heading(title)]
-    for number, kind in enumerate(CHART_KINDS, 1):
+    kinds = [kind for kind in CHART_KINDS if any(p.chart_figures[kind] for p in pages)]
+    for number, kind in enumerate(kinds, 1):
         rows = [(p.name, p.chart_figures[kind]) for p in pages]
         figures = [fig for _, fig in rows]
         values = [fig.common_value for fig in figures if fig and fig.common_value is not None]
@@ -466,6 +473,10 @@ def charts(flow: Flow, pages: list[Province], title: str, mark: Bookmark) -> Non
         head = BarChart(heading, note, [], 0.0, flow.width, CHART_FILLS[kind])
         flow.add_rows(lead, head.height + head.spaceAfter, [BarChart.ROW] * len(rows), piece, least=3)
         lead = []
+    for flowable in lead:  # no province has a figure to chart: the part says so
+        flow.add(flowable)
+    if lead:
+        flow.add(TextBlock("各省市均无可绘图的援疆资金或消费帮扶数字。", ChartStyles().note))
 
 
 # ---- sources and 报尾 -----------------------------------------------------------------------------------
@@ -609,7 +620,7 @@ def contents_parts(provinces: list[Province], plan: Plan = Plan()) -> list[Part]
     return parts
 
 
-def contents(flow: Flow, parts: list[Part], numbers: dict[str, int], mark: Bookmark) -> None:
+def contents(flow: Flow, parts: list[Part], numbers: dict[str, int], mark: Bookmark, measured: Measured) -> None:
     """Entries with page numbers, each a link; with no numbers yet, placeholders of the same width."""
     entry = _style("contents_entry", fonts.SERIF, 13, 20)
     sub = _style("contents_sub", fonts.SERIF, 12, 20, leftIndent=26)
@@ -628,7 +639,10 @@ def contents(flow: Flow, parts: list[Part], numbers: dict[str, int], mark: Bookm
                          ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
                          ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])
     padding = _paddings(style)
-    heights = [_row_height(row(index), widths, padding) for index in range(len(parts))]
+    for index, part in enumerate(parts):  # a row's height does not depend on its page number
+        if ("contents", part.key) not in measured:
+            measured["contents", part.key] = [_row_height(row(index), widths, padding)]
+    heights = [measured["contents", part.key][0] for part in parts]
     heading = TextBlock("目\u00a0\u00a0\u00a0\u00a0录", _style("contents_heading", fonts.SANS_BOLD, 18, 26,
                                                              alignment=TA_CENTER, spaceBefore=24, spaceAfter=16))
 
@@ -641,7 +655,8 @@ def contents(flow: Flow, parts: list[Part], numbers: dict[str, int], mark: Bookm
 
 
 def front_matter(provinces: list[Province], numbers: dict[str, int], recorded: dict[str, int],
-                 settings: ReportSettings, geometry: PageGeometry, plan: Plan = Plan()) -> list[Flowable]:
+                 settings: ReportSettings, geometry: PageGeometry, plan: Plan = Plan(),
+                 measured: Measured | None = None) -> list[Flowable]:
     """Cover, contents, overview and (unless they go after the provinces) charts; bookmarks record the
     page each part lands on."""
     titles = plan.titles
@@ -651,9 +666,10 @@ def front_matter(provinces: list[Province], numbers: dict[str, int], recorded: d
         flow.add(flowable)
     if not plan.contents_on_cover:
         flow.page_break()
-    contents(flow, contents_parts(provinces, plan), numbers, Bookmark("contents", "目录", pages=recorded))
+    measured = {} if measured is None else measured
+    contents(flow, contents_parts(provinces, plan), numbers, Bookmark("contents", "目录", pages=recorded), measured)
     flow.page_break()
-    overview(flow, provinces, titles["overview"], Bookmark("overview", titles["overview"], pages=recorded))
+    overview(flow, provinces, titles["overview"], Bookmark("overview", titles["overview"], pages=recorded), measured)
     if not plan.charts_in_back:
         charts(flow, provinces, titles["charts"], Bookmark("charts", titles["charts"], pages=recorded))
     return flow.out
@@ -669,8 +685,8 @@ def back_matter(provinces: list[Province], settings: ReportSettings, geometry: P
         yield from flow.out
     entries = appendix(provinces, titles["sources"], plan.appendix_size)
     heading = next(entries)
-    first = next(entries)
-    yield Stack([Bookmark("sources", titles["sources"], pages=recorded), heading, first],
+    first = [next(entries)] if provinces else []  # the heading stays with the first source
+    yield Stack([Bookmark("sources", titles["sources"], pages=recorded), heading, *first],
                 space_before=0.0 if not plan.charts_in_back else 12.0)
     yield from entries
     yield colophon(settings)
@@ -696,11 +712,6 @@ def walk(story: Iterable[Flowable], geometry: PageGeometry) -> tuple[int, dict[s
         if isinstance(flowable, PageBreak):
             page, room, at_top, after = page + 1, geometry.height, True, 0.0
             used.append(0.0)
-            continue
-        if isinstance(flowable, CondPageBreak):
-            if flowable.height > room and not at_top:
-                page, room, at_top, after = page + 1, geometry.height, True, 0.0
-                used.append(0.0)
             continue
         if isinstance(flowable, Bookmark):
             marks[flowable.key] = page
@@ -729,28 +740,32 @@ def simulate(story: list[Flowable], geometry: PageGeometry) -> tuple[int, dict[s
     return pages, marks
 
 
-def choose_plan(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry) -> Plan:
-    """The first of ``PLANS`` that leaves no page of the overview, charts and sources more than half white
-    and puts the 报尾 on an even page; if none does, the best (an even last page first, then the fullest
-    emptiest page)."""
+def choose_plan(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry,
+                measured: Measured | None = None) -> Plan:
+    """The first of ``PLANS`` that leaves no page of the overview, charts and sources more than about
+    half white and puts the 报尾 on an even page; if none does, the best (an even last page first, then
+    the fullest emptiest page). A plan whose front matter already fails is not laid out further."""
     fronts: dict[tuple, tuple[int, dict[str, int], list[float]]] = {}
     backs: dict[tuple, tuple[int, dict[str, int], list[float]]] = {}
     best: tuple[tuple[bool, float], Plan] | None = None
     for plan in PLANS:
-        key = (plan.contents_on_cover, plan.charts_in_back)
-        if key not in fronts:
-            fronts[key] = walk(front_matter(provinces, {}, {}, settings, geometry, plan), geometry)
-        key = (plan.charts_in_back, plan.appendix_size)
-        if key not in backs:
-            backs[key] = walk(back_matter(provinces, settings, geometry, plan, {}), geometry)
-        (front_pages, front_marks, front_used), (back_pages, _, back_used) = \
-            fronts[(plan.contents_on_cover, plan.charts_in_back)], backs[key]
-        own = front_used[front_marks["overview"] - 1:] + back_used
-        score = ((front_pages + len(provinces) + back_pages) % 2 == 0, min(own) / geometry.height)
-        if score[0] and score[1] >= MIN_FILL:
-            return plan
-        if best is None or score > best[0]:
-            best = score, plan
+        front_key, back_key = (plan.contents_on_cover, plan.charts_in_back), (plan.charts_in_back, plan.appendix_size)
+        if front_key not in fronts:
+            fronts[front_key] = walk(front_matter(provinces, {}, {}, settings, geometry, plan, measured), geometry)
+        front_pages, front_marks, front_used = fronts[front_key]
+        lowest = min(front_used[front_marks["overview"] - 1:]) / geometry.height
+        if lowest >= MIN_FILL:
+            if back_key not in backs:
+                backs[back_key] = walk(back_matter(provinces, settings, geometry, plan, {}), geometry)
+            back_pages, _, back_used = backs[back_key]
+            lowest = min(lowest, min(back_used) / geometry.height)
+            even = (front_pages + len(provinces) + back_pages) % 2 == 0
+            if even and lowest >= MIN_FILL:
+                return plan
+        else:
+            even = False
+        if best is None or (even, lowest) > best[0]:
+            best = (even, lowest), plan
     assert best is not None
     return best[1]
 
@@ -763,8 +778,9 @@ class CombinedReport:
 
     def __init__(self, provinces: list[Province], settings: ReportSettings, geometry: PageGeometry = PageGeometry()):
         self.geometry, self.settings, self.provinces = geometry, settings, provinces
-        self.plan = choose_plan(provinces, settings, geometry)
-        self.front, self.back = draw_front_and_back(provinces, settings, geometry, self.plan)
+        measured: Measured = {}
+        self.plan = choose_plan(provinces, settings, geometry, measured)
+        self.front, self.back = draw_front_and_back(provinces, settings, geometry, self.plan, measured)
         self.waiting: dict[int, Body] = {}
         self.next = 0
         self.pdf: PdfDocument | None = None
@@ -812,16 +828,17 @@ class CombinedReport:
 
 
 def draw_front_and_back(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry,
-                        plan: Plan = Plan()) -> tuple[list[Body], list[Body]]:
+                        plan: Plan = Plan(), measured: Measured | None = None) -> tuple[list[Body], list[Body]]:
     """The pages before the provinces' (cover, contents, overview, charts) and after them (charts, sources,
     报尾), drawn. The contents' page numbers are predicted, and checked against where the parts land."""
     back_marks: dict[str, int] = {}
     back = draw_pages(StreamedStory([], back_matter(provinces, settings, geometry, plan, back_marks)), geometry)
-    predicted_pages, numbers = simulate(front_matter(provinces, {}, {}, settings, geometry, plan), geometry)
+    measured = {} if measured is None else measured
+    predicted_pages, numbers = simulate(front_matter(provinces, {}, {}, settings, geometry, plan, measured), geometry)
     numbers = _numbers(numbers, predicted_pages, provinces, back_marks)
     for _ in range(2):
         recorded: dict[str, int] = {}
-        front = draw_pages(front_matter(provinces, numbers, recorded, settings, geometry, plan), geometry)
+        front = draw_pages(front_matter(provinces, numbers, recorded, settings, geometry, plan, measured), geometry)
         landed = _numbers(recorded, len(front), provinces, back_marks)
         if landed == numbers:
             break
