@@ -210,18 +210,22 @@ def test_front_matter_pages_are_predicted_exactly(copies: int) -> None:
         assert pages > 3 or copies == 1
 
 
-def test_a_missed_prediction_is_corrected(project: Path, monkeypatch) -> None:
+def test_a_missed_prediction_is_corrected(built: Path, project: Path, monkeypatch) -> None:
     from briefing import report
     from briefing.build import build, discover
+
+    def numbers(pdf: Path) -> list[int]:
+        contents = page_texts(pdf)[1]
+        return [int(line.split()[-1]) for line in contents.splitlines() if line.strip()[-1:].isdigit()]
 
     real = report.simulate
     monkeypatch.setattr(report, "simulate", lambda story, geometry: (real(story, geometry)[0] + 2, {}))
     result = build(discover(project / "briefs"), project / "out", project / "briefs" / "report.yaml",
                    project / "seeds")
     assert result.ok
-    contents = page_texts(project / "out" / "combined.pdf")[1]
-    assert [int(line.split()[-1]) for line in contents.splitlines() if line.strip()[-1:].isdigit()] == \
-        [3, 4, 4, 5, 6, 7, 7]
+    expected = numbers(built / "combined.pdf")
+    assert len(expected) == 7 and expected[:2] == [3, 4]
+    assert numbers(project / "out" / "combined.pdf") == expected
 
 
 def _contents(page: pikepdf.Page) -> list[bytes]:

@@ -111,14 +111,14 @@ def test_the_split_check_sees_a_split(tmp_path: Path) -> None:
 
     from briefing import fonts
     from briefing.layout import styles_for
-    from briefing.report import kept_runs
+    from briefing.report import KeptText
     from briefing.textblock import Run, TextBlock
 
     fonts.register()
     st = styles_for(10.5)
     text = "2017年2月至2019年6月累计37亿多元"
     widths = [st.body.fontSize * 11.5]
-    for runs, splits in (([Run(text)], True), (kept_runs(text), False)):
-        table = Table([[TextBlock(runs, st.sources)]], colWidths=widths)
+    for block, splits in ((TextBlock([Run(text)], st.sources), True), (KeptText(text, st.sources), False)):
+        table = Table([[block]], colWidths=widths)
         (tmp_path / "cell.pdf").write_bytes(pdf_of_flowables([table]))
         assert bool(split_figures(tmp_path / "cell.pdf", range(1))) == splits

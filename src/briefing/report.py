@@ -25,10 +25,11 @@ from .textblock import Run, TextBlock
 
 CHART_KINDS = (Kind.funding, Kind.sales)
 _SLACK = 2.0  # pt left free on each page the report cuts itself
-MIN_FILL = 0.55  # share of the type area a page of the overview, charts or sources is planned to fill
+MIN_FILL = 0.6  # share of the type area a page of the overview, charts or sources is planned to fill
 # (at least half, as the issue asks, and a margin for what the plan's arithmetic does not see)
 SMALLEST = 9.0  # pt: no text of the report's own pages is set smaller
 APPENDIX_SIZES = (10.5, 10.0, 11.0, 9.5)  # the sources' text size: the first that ends the report well
+APPENDIX_GAPS = (0.5, 0.8, 1.1, 0.3)  # the space before each source, in that size
 OVERVIEW_NOTE = ("注：各数字按来源原文列出，下注统计时期；注“仅……”的只计该类的一部分（如一项活动、一笔专项资金）。"
                  "时期与口径不同的数字仅供对照，未作加总或排序；“≈”后为换算到同一单位的数值。")
 
@@ -48,12 +49,13 @@ class Part:
 class Plan:
     """How the report is cut into pages: the contents on the cover page or a page of their own, the
     charts before the province pages (after the overview) or after them (before the sources), and the
-    sources' text size. ``choose_plan`` takes the first that leaves no page of the report's own more
-    than half white and ends it on an even page."""
+    sources' text size and spacing. ``choose_plan`` takes the first that leaves no page of the report's
+    own more than half white and ends it on an even page."""
 
     contents_on_cover: bool = False
     charts_in_back: bool = False
     appendix_size: float = APPENDIX_SIZES[0]
+    appendix_gap: float = APPENDIX_GAPS[0]  # space before each source, in its text size
 
     @property
     def titles(self) -> dict[str, str]:
@@ -66,7 +68,8 @@ class Plan:
 
 
 # the charts after the overview if that works, and the contents on the cover to set the 报尾's page even
-PLANS = tuple(Plan(cover, back, size) for back in (False, True) for size in APPENDIX_SIZES for cover in (False, True))
+PLANS = tuple(Plan(cover, back, size, gap) for back in (False, True) for size in APPENDIX_SIZES
+              for gap in APPENDIX_GAPS for cover in (False, True))
 
 
 class Province:
@@ -104,16 +107,14 @@ def _notes(fig: Figure) -> str:
     return "\n".join(filter(None, (fig.metric.as_of, fig.scope and f"仅{fig.scope}", fig.common_text)))
 
 
-def kept_runs(text: str) -> list[Run]:
-    """``text`` as runs in which no line breaks inside a figure (37亿多元, 2019年6月, 1.13万人)."""
-    runs: list[Run] = []
-    last = 0
-    for start, end in unbreakable_spans(text):
-        runs.append(Run(text[last:start + 1]))
-        runs += [Run(ch, glued=True) for ch in text[start + 1:end]]
-        last = end
-    runs.append(Run(text[last:]))
-    return runs
+class KeptText(TextBlock):
+    """A paragraph whose lines never break inside a figure (37亿多元, 2019年6月, 1.13万人)."""
+
+    def __init__(self, text: str, style: ParagraphStyle):
+        super().__init__(text, style)
+        # no line starts inside a figure: as before a glued run, which a Run per character would give
+        self._glued = self._glued | frozenset(k for start, end in unbreakable_spans(self.text)
+                                              for k in range(start + 1, end))
 
 
 def _style(name: str, font: str, size: float, leading: float, **kw: object) -> ParagraphStyle:
@@ -238,7 +239,7 @@ def _figure_cell(figures: list[tuple[str, str]], st: OverviewStyles) -> list[Flo
         return [TextBlock("—", st.note)]
     out: list[Flowable] = []
     for printed, notes in figures:
-        out += [TextBlock(kept_runs(printed), st.figure), TextBlock(kept_runs(notes), st.note)]
+        out += [KeptText(printed, st.figure), KeptText(notes, st.note)]
     return out
 
 
@@ -292,9 +293,9 @@ def overview(flow: Flow, pages: list[Province], title: str, mark: Bookmark, meas
 
         def row(index: int, group: list[Province] = group) -> list:
             if index == 0:
-                return [TextBlock("受援地区", st.label)] + [TextBlock(kept_runs(p.regions), st.text) for p in group]
+                return [TextBlock("受援地区", st.label)] + [KeptText(p.regions, st.text) for p in group]
             if index == 1:
-                return [TextBlock("时期", st.label)] + [TextBlock(kept_runs(p.period), st.text) for p in group]
+                return [TextBlock("时期", st.label)] + [KeptText(p.period, st.text) for p in group]
             kind = kinds[index - 2]
             return [TextBlock(kind_name(kind), st.label)] + \
                 [_figure_cell(p.overview_figures.get(kind, []), st) for p in group]
@@ -446,7 +447,7 @@ class BarChart(Flowable):
             value = TextBlock(fig.printed, st.value)
             value.wrap(label_room + 40, 20)
             value.drawOn(canvas, left + length + 4, top - 13)
-            under = TextBlock(kept_runs(fig.metric.as_of + (f"；仅{fig.scope}" if fig.scope else "")), st.under)
+            under = KeptText(fig.metric.as_of + (f"；仅{fig.scope}" if fig.scope else ""), st.under)
             under.wrap(self.width - left, 20)
             under.drawOn(canvas, left + 4, top - 13 - 2 - under.height)
         canvas.line(left, height - self.top + 2, left, height - self.top - self.ROW * len(self.rows))
@@ -484,9 +485,10 @@ def charts(flow: Flow, pages: list[Province], title: str, mark: Bookmark) -> Non
 class Stack(Flowable):
     """Flowables kept on one page, one under another (a source with the figures taken from it)."""
 
-    def __init__(self, flowables: list[Flowable], space_before: float = 0.0):
+    def __init__(self, flowables: list[Flowable], space_before: float = 0.0, gaps: float = 0.0):
         super().__init__()
         self.flowables, self.spaceBefore = flowables, space_before
+        self.gaps = gaps  # how many of the plan's gaps its space before is (``Box.spaced``)
         self.width = self.height = 0.0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -510,7 +512,7 @@ def _date(source) -> str:
     return f"{source.date.year}年{source.date.month}月{source.date.day}日" if source.date else ""
 
 
-def source_entries(brief: Brief, size: float) -> list[Stack]:
+def source_entries(brief: Brief, size: float, gap: float) -> list[Stack]:
     """A province's sources, numbered as on its page: publisher, title and date, the figures taken from
     each with the source's own words, and the parts of the page that cite it; each line unsplittable
     (``walk`` counts the pages as ReportLab fills them)."""
@@ -524,29 +526,29 @@ def source_entries(brief: Brief, size: float) -> list[Stack]:
         described = ((source.publisher + "：") if source.publisher else "") + f"《{source.title}》"
         if source.date:
             described += f"，{_date(source)}"
-        blocks: list[Flowable] = [TextBlock(kept_runs(f"[{numbers[source.id]}]\u00a0" + described), title)]
+        blocks: list[Flowable] = [KeptText(f"[{numbers[source.id]}]\u00a0" + described, title)]
         for metric in brief.metrics:
             if metric.source == source.id:
-                blocks.append(TextBlock(kept_runs(f"{metric.label}\u3000{printed_figure(metric)}"
-                                                  f"（{metric.as_of}）：原文“{metric.quote}”"), item))
+                blocks.append(KeptText(f"{metric.label}\u3000{printed_figure(metric)}"
+                                       f"（{metric.as_of}）：原文“{metric.quote}”", item))
         cited = [f"{CHINESE_ORDINALS[index]}、{section.heading}" for index, section in enumerate(brief.sections)
                  if any(point.source == source.id for point in section.points)]
         if cited:
             blocks.append(TextBlock("正文引用此文：" + "；".join(cited) + "。", note))
         # the source's line stays with its first figure; the figures may go on over a page end
-        entries += [Stack(blocks[:2], space_before=size * 0.5), *(Stack([block]) for block in blocks[2:])]
+        entries += [Stack(blocks[:2], space_before=size * gap, gaps=1), *(Stack([block]) for block in blocks[2:])]
     return entries
 
 
-def appendix(pages: list[Province], title: str, size: float) -> Iterator[Flowable]:
+def appendix(pages: list[Province], title: str, size: float, gap: float) -> Iterator[Flowable]:
     """Every province's sources under its name, in the report's order (made one by one as they are
     drawn: a report of 1000 provinces lists about 2000)."""
-    name = _style("src_province", fonts.SANS_BOLD, size + 1, (size + 1) * 1.5, spaceBefore=size * 0.9)
+    name = _style("src_province", fonts.SANS_BOLD, size + 1, (size + 1) * 1.5, spaceBefore=size * 2 * gap)
     yield _heading(title)
     for page in pages:
-        entries = source_entries(page.brief, size)
+        entries = source_entries(page.brief, size, gap)
         heading = TextBlock(f"{page.name}（{page.regions}）", name)
-        yield Stack([heading, *entries[0].flowables], space_before=name.spaceBefore)  # the name stays with a source
+        yield Stack([heading, *entries[0].flowables], space_before=name.spaceBefore, gaps=2)  # the name stays with a source
         yield from entries[1:]
 
 
@@ -675,28 +677,66 @@ def front_matter(provinces: list[Province], numbers: dict[str, int], recorded: d
     return flow.out
 
 
+def back_charts(provinces: list[Province], geometry: PageGeometry, plan: Plan,
+                recorded: dict[str, int] | None = None) -> list[Flowable]:
+    """The charts, when they follow the province pages."""
+    if not plan.charts_in_back:
+        return []
+    flow = Flow(geometry)
+    charts(flow, provinces, plan.titles["charts"], Bookmark("charts", plan.titles["charts"], pages=recorded))
+    return flow.out
+
+
+def sources(provinces: list[Province], plan: Plan, recorded: dict[str, int] | None = None) -> Iterator[Flowable]:
+    """The sources part, made as it is drawn."""
+    title = plan.titles["sources"]
+    entries = appendix(provinces, title, plan.appendix_size, plan.appendix_gap)
+    heading = next(entries)
+    first = [next(entries)] if provinces else []  # the heading stays with the first source
+    yield Stack([Bookmark("sources", title, pages=recorded), heading, *first], space_before=12.0)
+    yield from entries
+
+
 def back_matter(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry, plan: Plan,
                 recorded: dict[str, int] | None = None) -> Iterator[Flowable]:
     """(The charts, when they follow the provinces,) the sources and the 报尾, made as they are drawn."""
-    titles = plan.titles
-    if plan.charts_in_back:
-        flow = Flow(geometry)
-        charts(flow, provinces, titles["charts"], Bookmark("charts", titles["charts"], pages=recorded))
-        yield from flow.out
-    entries = appendix(provinces, titles["sources"], plan.appendix_size)
-    heading = next(entries)
-    first = [next(entries)] if provinces else []  # the heading stays with the first source
-    yield Stack([Bookmark("sources", titles["sources"], pages=recorded), heading, *first],
-                space_before=0.0 if not plan.charts_in_back else 12.0)
-    yield from entries
+    yield from back_charts(provinces, geometry, plan, recorded)
+    yield from sources(provinces, plan, recorded)
     yield colophon(settings)
+
+
+class Box(Flowable):
+    """Where a flowable goes, for ``walk``: its height, spaces and bookmarks, but not its content; the
+    sources measured once at a size serve every spacing (``spaced``) and both places of the charts."""
+
+    def __init__(self, height: float, before: float, after: float, keys: tuple[str, ...], gaps: float):
+        super().__init__()
+        self.width, self.height, self.spaceBefore, self.spaceAfter = 0.0, height, before, after
+        self.keys, self.gaps = keys, gaps
+
+    @classmethod
+    def of(cls, flowable: Flowable, geometry: PageGeometry) -> Box:
+        return cls(flowable.wrap(geometry.width, geometry.height)[1], flowable.getSpaceBefore(),
+                   flowable.getSpaceAfter(), tuple(_marks_in(flowable)), getattr(flowable, "gaps", 0.0))
+
+    def spaced(self, plan: Plan) -> Box:
+        if not self.gaps:
+            return self
+        return Box(self.height, self.gaps * plan.appendix_gap * plan.appendix_size, self.spaceAfter, self.keys,
+                   self.gaps)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
 
 
 # ---- pages -----------------------------------------------------------------------------------------------
 
-def _marks_in(flowable: Flowable) -> Iterator[Bookmark]:
+def _marks_in(flowable: Flowable) -> Iterator[str]:
+    """The keys of the bookmarks a flowable carries."""
     if isinstance(flowable, Bookmark):
-        yield flowable
+        yield flowable.key
+    elif isinstance(flowable, Box):
+        yield from flowable.keys
     elif isinstance(flowable, Stack):
         for inner in flowable.flowables:
             yield from _marks_in(inner)
@@ -725,8 +765,8 @@ def walk(story: Iterable[Flowable], geometry: PageGeometry) -> tuple[int, dict[s
             used.append(0.0)
             if isinstance(flowable, AtPageBottom):
                 flowable.wrap(geometry.width, room)
-        for mark in _marks_in(flowable):
-            marks[mark.key] = page
+        for key in _marks_in(flowable):
+            marks[key] = page
         taken = before + height + flowable.getSpaceAfter()
         used[-1] = min(geometry.height, used[-1] + taken)
         room = 0.0 if isinstance(flowable, AtPageBottom) else room - taken
@@ -747,16 +787,21 @@ def choose_plan(provinces: list[Province], settings: ReportSettings, geometry: P
     the fullest emptiest page). A plan whose front matter already fails is not laid out further."""
     fronts: dict[tuple, tuple[int, dict[str, int], list[float]]] = {}
     backs: dict[tuple, tuple[int, dict[str, int], list[float]]] = {}
+    measured_sources: dict[float, list[Box]] = {}
     best: tuple[tuple[bool, float], Plan] | None = None
     for plan in PLANS:
-        front_key, back_key = (plan.contents_on_cover, plan.charts_in_back), (plan.charts_in_back, plan.appendix_size)
+        front_key = (plan.contents_on_cover, plan.charts_in_back)
+        back_key = (plan.charts_in_back, plan.appendix_size, plan.appendix_gap)
         if front_key not in fronts:
             fronts[front_key] = walk(front_matter(provinces, {}, {}, settings, geometry, plan, measured), geometry)
         front_pages, front_marks, front_used = fronts[front_key]
         lowest = min(front_used[front_marks["overview"] - 1:]) / geometry.height
         if lowest >= MIN_FILL:
             if back_key not in backs:
-                backs[back_key] = walk(back_matter(provinces, settings, geometry, plan, {}), geometry)
+                if plan.appendix_size not in measured_sources:
+                    measured_sources[plan.appendix_size] = [Box.of(f, geometry) for f in sources(provinces, plan)]
+                boxes = [box.spaced(plan) for box in measured_sources[plan.appendix_size]]
+                backs[back_key] = walk([*back_charts(provinces, geometry, plan), *boxes, colophon(settings)], geometry)
             back_pages, _, back_used = backs[back_key]
             lowest = min(lowest, min(back_used) / geometry.height)
             even = (front_pages + len(provinces) + back_pages) % 2 == 0
