@@ -780,75 +780,88 @@ def simulate(story: list[Flowable], geometry: PageGeometry) -> tuple[int, dict[s
     return pages, marks
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The plan a report is cut by, and where its back matter will land: how many pages it takes and
+    the page (from 1) of each of its bookmarks (the charts when they follow the provinces, the sources)."""
+
+    plan: Plan
+    back_pages: int
+    back_marks: dict[str, int]
+
+
 def choose_plan(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry,
-                measured: Measured | None = None) -> Plan:
+                measured: Measured | None = None) -> Choice:
     """The first of ``PLANS`` that leaves no page of the overview, charts and sources more than about
     half white and puts the 报尾 on an even page; if none does, the best (an even last page first, then
     the fullest emptiest page). A plan whose front matter already fails is not laid out further."""
     fronts: dict[tuple, tuple[int, dict[str, int], list[float]]] = {}
     backs: dict[tuple, tuple[int, dict[str, int], list[float]]] = {}
     measured_sources: dict[float, list[Box]] = {}
+
+    def back(plan: Plan) -> tuple[int, dict[str, int], list[float]]:
+        key = (plan.charts_in_back, plan.appendix_size, plan.appendix_gap)
+        if key not in backs:
+            if plan.appendix_size not in measured_sources:
+                measured_sources[plan.appendix_size] = [Box.of(f, geometry) for f in sources(provinces, plan)]
+            boxes = [box.spaced(plan) for box in measured_sources[plan.appendix_size]]
+            backs[key] = walk([*back_charts(provinces, geometry, plan), *boxes, colophon(settings)], geometry)
+        return backs[key]
+
     best: tuple[tuple[bool, float], Plan] | None = None
     for plan in PLANS:
         front_key = (plan.contents_on_cover, plan.charts_in_back)
-        back_key = (plan.charts_in_back, plan.appendix_size, plan.appendix_gap)
         if front_key not in fronts:
             fronts[front_key] = walk(front_matter(provinces, {}, {}, settings, geometry, plan, measured), geometry)
         front_pages, front_marks, front_used = fronts[front_key]
-        lowest = min(front_used[front_marks["overview"] - 1:]) / geometry.height
+        lowest, even = min(front_used[front_marks["overview"] - 1:]) / geometry.height, False
         if lowest >= MIN_FILL:
-            if back_key not in backs:
-                if plan.appendix_size not in measured_sources:
-                    measured_sources[plan.appendix_size] = [Box.of(f, geometry) for f in sources(provinces, plan)]
-                boxes = [box.spaced(plan) for box in measured_sources[plan.appendix_size]]
-                backs[back_key] = walk([*back_charts(provinces, geometry, plan), *boxes, colophon(settings)], geometry)
-            back_pages, _, back_used = backs[back_key]
+            back_pages, back_marks, back_used = back(plan)
             lowest = min(lowest, min(back_used) / geometry.height)
             even = (front_pages + len(provinces) + back_pages) % 2 == 0
             if even and lowest >= MIN_FILL:
-                return plan
-        else:
-            even = False
+                return Choice(plan, back_pages, back_marks)
         if best is None or (even, lowest) > best[0]:
             best = (even, lowest), plan
     assert best is not None
-    return best[1]
+    back_pages, back_marks, _ = back(best[1])
+    return Choice(best[1], back_pages, back_marks)
 
 
 class CombinedReport:
-    """The combined report, written as its pages come. Made, it has drawn its front matter, sources and
-    报尾 (ReportLab's work, ``draw_front_and_back``); ``start`` writes the front matter to a file, ``add``
-    each province's page (its briefing's drawn body, given in any order, written in order) and
-    ``close`` the rest. Only the pages not yet in order are held in memory."""
+    """The combined report, written as its pages come. Made, it has chosen how to cut its pages and
+    drawn its front matter (ReportLab's work, ``draw_front``); ``start`` writes the front matter to a
+    file, ``add`` each province's page (its briefing's drawn body, given in any order, written in order)
+    and ``close`` draws and writes the back matter (charts, sources, 报尾) where the plan put it. Only
+    the pages not yet in order are held in memory."""
 
     def __init__(self, provinces: list[Province], settings: ReportSettings, geometry: PageGeometry = PageGeometry()):
         self.geometry, self.settings, self.provinces = geometry, settings, provinces
         measured: Measured = {}
-        self.plan = choose_plan(provinces, settings, geometry, measured)
-        self.front, self.back = draw_front_and_back(provinces, settings, geometry, self.plan, measured)
+        self.choice = choose_plan(provinces, settings, geometry, measured)
+        self.plan = self.choice.plan
+        self.front = draw_front(provinces, settings, geometry, self.choice, measured)
         self.waiting: dict[int, Body] = {}
         self.next = 0
         self.pdf: PdfDocument | None = None
 
     def start(self, out: BinaryIO) -> None:
         """Begin the PDF in ``out``: the front matter's pages."""
-        provinces, front, back, settings = self.provinces, self.front, self.back, self.settings
-        self.pdf = PdfDocument(out, self.geometry.size, len(front) + len(provinces) + len(back), metadata(
+        provinces, front, settings, choice = self.provinces, self.front, self.settings, self.choice
+        self.pdf = PdfDocument(out, self.geometry.size, len(front) + len(provinces) + choice.back_pages, metadata(
             settings, title=settings.title, subject=settings.issue_label,
             keywords=[settings.name, *dict.fromkeys(p.name for p in provinces)]))
         for page, body in enumerate(front):
-            self._bookmarks(body, page)
+            for mark in body.marks:
+                self.pdf.bookmark(mark.key, page, mark.title, mark.level)
         self.pdf.bookmark("provinces", len(front), self.plan.titles["provinces"])
         for index, province in enumerate(provinces):
             self.pdf.bookmark(province.stem, len(front) + index, province.name, level=1)
-        for page, body in enumerate(back):
-            self._bookmarks(body, len(front) + len(provinces) + page)
+        for key, page in sorted(choice.back_marks.items(), key=lambda item: item[1]):
+            self.pdf.bookmark(key, len(front) + len(provinces) + page - 1, self.plan.titles[key])
         for page, body in enumerate(front):
             add_page(self.pdf, self.geometry, body, page + 1 if page else None)  # no number on the cover
         self._write_waiting()
-    def _bookmarks(self, body: Body, page: int) -> None:
-        for mark in body.marks:
-            self.pdf.bookmark(mark.key, page, mark.title, mark.level)
 
     def add(self, index: int, body: Body) -> None:
         """Province ``index``'s page (its briefing's body); written once started and those before it are."""
@@ -861,36 +874,43 @@ class CombinedReport:
             self.next += 1
 
     def close(self) -> None:
-        """The sources and 报尾, the fonts and the rest; every province's page must have been added."""
+        """The charts (if they follow the provinces), sources and 报尾, the fonts and the rest; every
+        province's page must have been added."""
         if self.pdf is None or self.next != len(self.provinces):
             raise ValueError(f"province pages added: {self.next} of {len(self.provinces)}")
         first = len(self.front) + len(self.provinces) + 1
-        for page, body in enumerate(self.back):
+        for page, body in enumerate(draw_back(self.provinces, self.settings, self.geometry, self.choice)):
             add_page(self.pdf, self.geometry, body, first + page)
         self.pdf.close()
 
 
-
-
-def draw_front_and_back(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry,
-                        plan: Plan = Plan(), measured: Measured | None = None) -> tuple[list[Body], list[Body]]:
-    """The pages before the provinces' (cover, contents, overview, charts) and after them (charts, sources,
-    报尾), drawn. The contents' page numbers are predicted, and checked against where the parts land."""
-    back_marks: dict[str, int] = {}
-    back = draw_pages(StreamedStory([], back_matter(provinces, settings, geometry, plan, back_marks)), geometry)
-    measured = {} if measured is None else measured
+def draw_front(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry, choice: Choice,
+               measured: Measured | None = None) -> list[Body]:
+    """The pages before the provinces' (cover, contents, overview, charts), drawn. The contents' page
+    numbers are predicted, and checked against where the parts land."""
+    plan, measured = choice.plan, {} if measured is None else measured
     predicted_pages, numbers = simulate(front_matter(provinces, {}, {}, settings, geometry, plan, measured), geometry)
-    numbers = _numbers(numbers, predicted_pages, provinces, back_marks)
+    numbers = _numbers(numbers, predicted_pages, provinces, choice.back_marks)
     for _ in range(2):
         recorded: dict[str, int] = {}
         front = draw_pages(front_matter(provinces, numbers, recorded, settings, geometry, plan, measured), geometry)
-        landed = _numbers(recorded, len(front), provinces, back_marks)
+        landed = _numbers(recorded, len(front), provinces, choice.back_marks)
         if landed == numbers:
-            break
+            return front
         numbers = landed
-    else:
-        raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {landed}")
-    return front, back
+    raise RuntimeError(f"contents page numbers disagree with the layout: {numbers} != {landed}")
+
+
+def draw_back(provinces: list[Province], settings: ReportSettings, geometry: PageGeometry,
+              choice: Choice) -> list[Body]:
+    """The pages after the provinces' (charts, sources, 报尾), drawn as the story is made; they must land
+    where the choice said, for the contents and the page count were written by it."""
+    marks: dict[str, int] = {}
+    back = draw_pages(StreamedStory([], back_matter(provinces, settings, geometry, choice.plan, marks)), geometry)
+    if (len(back), marks) != (choice.back_pages, choice.back_marks):
+        raise RuntimeError(f"the back matter took {len(back)} pages with parts at {marks}, not "
+                           f"{choice.back_pages} at {choice.back_marks}")
+    return back
 
 
 def _numbers(front: dict[str, int], front_pages: int, provinces: list[Province],
