@@ -3,27 +3,47 @@ text under 9 pt, the 报尾 on an even last page, no figure split from its unit 
 shipped briefs and for 36 synthetic provinces."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+import yaml
 
 from briefing.build import build, discover
 from conftest import ROOT, part_pages, pdf_of_flowables
 from pagemeasure import measure_pages
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench import make_project  # noqa: E402 - the benchmark's synthetic provinces
+from bench import PROVINCES, _replace_province  # noqa: E402 - the benchmark's provinces
 
 HALF = 0.5
 SMALLEST = 9.0
 
 
+def synthetic_project(into: Path, count: int) -> Path:
+    """A copy of briefs/ and seeds/ with ``count`` briefs: the shipped three, then copies of them for the
+    provinces of 对口援疆 in turn (their figures unchanged, so they still prove against their seeds)."""
+    shutil.copytree(ROOT / "briefs", into / "briefs")
+    shutil.copytree(ROOT / "seeds", into / "seeds")
+    templates = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(discover(into / "briefs"))]
+    for index in range(len(templates), count):
+        brief = dict(templates[index % len(templates)])
+        province, stem = PROVINCES[index % len(PROVINCES)]
+        for key in ("title", "lead"):
+            brief[key] = _replace_province(brief[key], brief["province"], province)
+        brief["province"] = province
+        (into / "briefs" / f"{stem}-{index:02d}.yaml").write_text(
+            yaml.safe_dump(brief, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return into
+
+
 @pytest.fixture(scope="module", params=[3, 36], ids=["shipped", "36-provinces"])
 def combined(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_project(ROOT, request.param, tmp_path_factory.mktemp(f"report-{request.param}"))
+    root = synthetic_project(tmp_path_factory.mktemp(f"report-{request.param}"), request.param)
+    assert len(discover(root / "briefs")) == request.param
     result = build(discover(root / "briefs"), root / "out", root / "briefs" / "report.yaml", root / "seeds")
     assert result.ok, [str(error) for error in result.errors]
     return root / "out" / "combined.pdf"

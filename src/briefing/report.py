@@ -210,6 +210,8 @@ class Flow:
             if end - start < min(least, len(rows) - start) and not self.at_top:
                 self.page_break()
                 continue
+            if 0 < len(rows) - end < least and len(rows) - least >= start + least:
+                end = len(rows) - least  # no piece of fewer rows than ``least`` left for the next page
             end = max(end, start + 1)  # a row taller than a page still goes somewhere
             self._place(piece(start, end, first))
             start, first = end, False
