@@ -29,7 +29,7 @@ MIN_FILL = 0.6  # share of the type area a page of the overview, charts or sourc
 # (at least half, as the issue asks, and a margin for what the plan's arithmetic does not see)
 SMALLEST = 9.0  # pt: no text of the report's own pages is set smaller
 APPENDIX_SIZES = (10.5, 10.0, 11.0, 9.5)  # the sources' text size: the first that ends the report well
-APPENDIX_GAPS = (0.5, 0.8, 1.1, 0.3)  # the space before each source, in that size
+APPENDIX_GAPS = (0.5, 0.6, 0.4, 0.7, 0.8, 0.3, 0.9, 1.0)  # the space before each source, in that size
 OVERVIEW_NOTE = ("注：各数字按来源原文列出，下注统计时期；注“仅……”的只计该类的一部分（如一项活动、一笔专项资金）。"
                  "时期与口径不同的数字仅供对照，未作加总或排序；“≈”后为换算到同一单位的数值。")
 
