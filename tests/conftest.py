@@ -5,6 +5,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
@@ -26,6 +27,25 @@ def page_texts(pdf_path: Path) -> list[str]:
         return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
     finally:
         doc.close()
+
+
+def outline_pages(pdf_path: Path) -> dict[str, int]:
+    """Every bookmark's title (nested ones too) and the 0-based index of the page it opens."""
+    with pikepdf.open(pdf_path) as pdf:
+        page_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        found: dict[str, int] = {}
+        with pdf.open_outline() as outline:
+            items = list(outline.root)
+            while items:
+                item = items.pop(0)
+                found[item.title] = page_of[item.destination[0].objgen]
+                items = list(item.children) + items
+        return found
+
+
+def part_pages(pdf_path: Path) -> dict[str, int]:
+    """The combined report's parts (cover, contents, 一、…, 二、…) keyed by name without their number."""
+    return {title.split("、", 1)[-1]: page for title, page in outline_pages(pdf_path).items()}
 
 
 def pdf_of_flowables(story: list, geometry: PageGeometry = PageGeometry()) -> bytes:

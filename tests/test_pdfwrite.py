@@ -17,7 +17,7 @@ from briefing.pdfdocument import Metadata, PdfDocument
 from briefing.pdfwrite import PdfWriter, name, text_string
 from briefing.render import brief_body
 from briefing.report import CombinedReport, Province
-from conftest import BRIEFS, STEMS, page_texts
+from conftest import BRIEFS, STEMS, page_texts, part_pages
 
 SEEDS = BRIEFS.parent / "seeds"
 
@@ -104,14 +104,14 @@ def test_the_combined_report_does_not_depend_on_the_order_pages_come_in(seed_pag
     assert _combined(provinces, bodies, settings, shuffled) == in_order
     (tmp_path / "c.pdf").write_bytes(in_order)
     texts = page_texts(tmp_path / "c.pdf")
-    first = next(i for i, text in enumerate(texts) if "皮山" in text and "— " in text and i > 3)
+    first = part_pages(tmp_path / "c.pdf")["各省市简报"]
     for offset in range(len(provinces)):  # the provinces in their order, each numbered
         assert f"— {first + offset + 1} —" in texts[first + offset]
     with pikepdf.open(io.BytesIO(in_order)) as pdf:
         assert pdf.check_pdf_syntax() == []
         with pdf.open_outline() as outline:
             titles = [item.title for item in outline.root]
-            provinces_entry = outline.root[titles.index("各省市简报")]
+            provinces_entry = outline.root[next(i for i, title in enumerate(titles) if title.endswith("各省市简报"))]
             assert [child.title for child in provinces_entry.children] == [p.name for p in provinces]
 
 

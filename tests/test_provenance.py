@@ -158,6 +158,7 @@ def test_twenty_schools_written_in_chinese_check_and_build(project: Path) -> Non
     seed = project / "seeds" / "001_3eb730d52fe9b3a6.txt"
     seed.write_text(seed.read_text(encoding="utf-8") + "\n援建学校二十所。\n", encoding="utf-8")
     edit(project, "anhui", """  - kind: jobs
+    scope: 产业园新增本地就业
     label: 产业园新增本地就业""", """  - kind: facilities
     label: 援建学校
     value: 20
@@ -166,6 +167,7 @@ def test_twenty_schools_written_in_chinese_check_and_build(project: Path) -> Non
     source: "001"
     quote: "援建学校二十所"
   - kind: jobs
+    scope: 产业园新增本地就业
     label: 产业园新增本地就业""")
     edit(project, "anhui", """  - kind: sales_volume
     label: 助销农副产品数量

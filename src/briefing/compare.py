@@ -1,10 +1,12 @@
-"""Comparing provinces: metric kinds in common units, without pretending different periods are one."""
+"""Comparing provinces: figures of one kind in a common unit, each with its period and scope stated."""
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-
 from dataclasses import dataclass
+from functools import lru_cache
 
+from .chinese_numbers import find_figures
 from .model import KIND_NAMES, Brief, Kind, Metric
 from .provenance import format_number, printed_figure
 
@@ -14,17 +16,21 @@ COMMON_UNITS: dict[Kind, tuple[str, dict[str, float]]] = {
     Kind.sales: ("亿元", {"亿元": 1.0, "万元": 1e-4, "元": 1e-8}),
     Kind.sales_volume: ("万吨", {"万吨": 1.0, "吨": 1e-4}),
     Kind.jobs: ("人", {"人": 1.0, "万人": 1e4, "名": 1.0}),
-    Kind.talent: ("人", {"人": 1.0, "名": 1.0, "万人": 1e4}),
+    Kind.cadres: ("人", {"人": 1.0, "名": 1.0}),
+    Kind.talent_recruited: ("人", {"人": 1.0, "名": 1.0, "万人": 1e4}),
     Kind.trained: ("人次", {"人次": 1.0, "万人次": 1e4, "人": 1.0, "名": 1.0}),
     Kind.beneficiaries: ("人", {"人": 1.0, "万人": 1e4}),
+    Kind.poverty_exits: ("人", {"人": 1.0, "万人": 1e4}),
     Kind.projects: ("个", {"个": 1.0}),
     Kind.enterprises: ("家", {"家": 1.0}),
+    Kind.outlets: ("家", {"家": 1.0, "个": 1.0}),
 }
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One metric as the overview shows it: the source's form, and its value in the common unit."""
+    """One metric as the report compares it: the source's form, its value in the kind's common unit, and
+    what it covers (its period, and its scope when it counts only part of its kind)."""
 
     province: str
     metric: Metric
@@ -33,15 +39,24 @@ class Figure:
     common_unit: str | None
 
     @property
+    def scope(self) -> str | None:
+        return self.metric.scope
+
+    @property
     def common_text(self) -> str | None:
-        """``≈0.05亿元`` when the source used another unit than the common one, else None."""
-        if self.common_value is None or self.common_value == self.metric.value:
+        """``≈11300人`` where a conversion helps comparison: the source used another magnitude than the
+        common unit's and the converted value keeps two significant digits at two decimals (459.45万元 is
+        not ``≈0.05亿元``)."""
+        value = self.common_value
+        if value is None or value == self.metric.value or value < 0.1:  # 125名 is not ``≈125人``
             return None
-        return f"≈{_short(self.common_value)}{self.common_unit}"
+        return f"≈{_short(value)}{self.common_unit}"
 
 
 def _short(value: float) -> str:
-    return format_number(round(value, 4 if value < 1 else 2))
+    """At most two decimals, and no more significant digits than four (11300, 0.46, 4.2)."""
+    digits = max(0, min(2, 3 - math.floor(math.log10(value)))) if value > 0 else 0
+    return format_number(round(value, digits) if digits else int(round(value)))
 
 
 def figure(brief: Brief, metric: Metric) -> Figure:
@@ -68,3 +83,10 @@ def figures_of(brief: Brief, kind: Kind) -> list[Figure]:
 
 def kind_name(kind: Kind) -> str:
     return KIND_NAMES[kind]
+
+
+@lru_cache(maxsize=4096)  # the report sets the same texts at every size its plan tries
+def unbreakable_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where ``text`` holds a figure that a line must not break inside (37亿多元, 2019年6月, 两千余人,
+    近300个): (start, end) of each, as the figure reader finds them."""
+    return tuple((figure.start, figure.end) for figure in find_figures(text) if figure.end - figure.start > 1)

@@ -19,8 +19,9 @@ def _texts(brief: Brief) -> Iterator[tuple[tuple, str, str]]:
     yield ("lead",), brief.lead, fonts.SERIF
     for i, metric in enumerate(brief.metrics):
         yield ("metrics", i, "unit"), metric.unit, fonts.SANS_BOLD
-        for key in ("label", "as_of"):
-            yield ("metrics", i, key), getattr(metric, key), fonts.SERIF
+        for key in ("label", "as_of", "scope", "quote"):  # scope and quote: printed in the combined report
+            if getattr(metric, key):
+                yield ("metrics", i, key), getattr(metric, key), fonts.SERIF
     for i, section in enumerate(brief.sections):
         yield ("sections", i, "heading"), section.heading, fonts.SANS_BOLD
         if section.period:

@@ -19,24 +19,53 @@ from .errors import BriefError, Problem
 
 
 class Kind(str, Enum):
-    """Stable keys that make metrics of different provinces comparable."""
+    """What a figure counts. Figures of one kind stand side by side in the combined report, so each
+    kind means one thing: its printed name (``KIND_NAMES``) must be literally true of every figure of it."""
 
     funding = "funding"
     projects = "projects"
     jobs = "jobs"
     sales = "sales"
     sales_volume = "sales_volume"
-    talent = "talent"
+    cadres = "cadres"
+    talent_recruited = "talent_recruited"
     trained = "trained"
     enterprises = "enterprises"
     beneficiaries = "beneficiaries"
+    poverty_exits = "poverty_exits"
     facilities = "facilities"
+    outlets = "outlets"
 
 
 KIND_NAMES: dict[Kind, str] = {
     Kind.funding: "援疆资金", Kind.projects: "援建项目", Kind.jobs: "带动就业", Kind.sales: "消费帮扶销售额",
-    Kind.sales_volume: "消费帮扶销量", Kind.talent: "选派人才", Kind.trained: "培训人数",
-    Kind.enterprises: "引进企业", Kind.beneficiaries: "受益群众", Kind.facilities: "建成设施",
+    Kind.sales_volume: "消费帮扶销量", Kind.cadres: "选派干部人才", Kind.talent_recruited: "引进人才",
+    Kind.trained: "培训人数", Kind.enterprises: "引进企业", Kind.beneficiaries: "受益群众",
+    Kind.poverty_exits: "脱贫人口", Kind.facilities: "建成设施", Kind.outlets: "销售门店",
+}
+# what each kind counts, for the schema and the README: dispatched is not recruited, lifted out of
+# poverty is not benefiting in general
+KIND_MEANINGS: dict[Kind, str] = {
+    Kind.funding: "援疆资金（投入、拨付） / aid funds spent",
+    Kind.projects: "援建项目个数 / aid projects",
+    Kind.jobs: "带动或新增就业人数 / jobs created",
+    Kind.sales: "消费帮扶销售额 / sales of the region's produce",
+    Kind.sales_volume: "消费帮扶销量 / quantity of produce sold",
+    Kind.cadres: "派出省市选派的援疆干部人才 / cadres and professionals dispatched by the province",
+    Kind.talent_recruited: "引进到受援地的专业技术人才 / professionals recruited into the region",
+    Kind.trained: "培训人数 / people trained",
+    Kind.enterprises: "引进、落地企业 / enterprises brought in",
+    Kind.beneficiaries: "受益群众 / people who benefited in general",
+    Kind.poverty_exits: "脱贫人口 / people lifted out of poverty",
+    Kind.facilities: "建成的设施（车间、学校等） / facilities built",
+    Kind.outlets: "设立的销售门店、专柜 / sales outlets opened",
+}
+KIND_DESCRIPTION = "可比较的指标类别，各省市同类数字并列对照 / what the figure counts: " + "; ".join(
+    f"{kind.value} = {KIND_NAMES[kind]}: {KIND_MEANINGS[kind]}" for kind in Kind)
+# the kinds a brief of an older format used, and what to write instead
+RETIRED_KINDS: dict[str, str] = {
+    "talent": "talent was split: write cadres (选派干部人才, dispatched by the province) or talent_recruited "
+              "(引进人才, recruited into the region)",
 }
 
 Qualifier = Literal["多", "余", "以上", "超", "超过", "逾", "近", "约", "左右", "上下", "不到", "不足", "以下"]
@@ -73,12 +102,15 @@ class Metric:
     """A headline figure, with the verbatim phrase of the source that states it."""
 
     __pydantic_config__ = _FORBID_EXTRA
-    kind: Annotated[Kind, Field(description="可比较的指标类别 / comparable kind of figure")]
+    kind: Annotated[Kind, Field(description=KIND_DESCRIPTION)]
     label: Annotated[Text, _text(12, "指标名称", "label printed on the tile")]
     value: Annotated[Annotated[int, _strict()] | Annotated[float, _strict()],
                      Field(ge=0, lt=1e12, description="数值（按来源原文） / value as the source states it")]
     unit: Annotated[Text, _text(6, "单位，如 亿元、万吨、人", "unit as in the source")]
     qualifier: Annotated[Qualifier | None, Field(description="约数词（按来源原文）：多、余、以上、超、超过、逾、近、约、左右、上下、不到、不足、以下 / qualifier as the source writes it")] = None
+    scope: Annotated[Text | None, Field(strict=True, min_length=1, max_length=16, pattern=r"\S", description=(
+        "口径：数字只计该类别的一部分时写明哪一部分，如 “双线九进”活动、脱贫攻坚和乡村振兴资金；计全部时不写 / "
+        "what part of its kind the figure counts (one campaign, one fund, one park); omit when it counts all"))] = None
     as_of: Annotated[Text, _text(20, "截至时间或统计期", "as-of date or period")]
     source: Annotated[Text, _text(12, "来源编号（sources 中的 id）", "id of a source")]
     quote: Annotated[Text, _text(80, "来源原文中陈述该数字的短语（逐字）", "verbatim phrase of the source stating it")]
@@ -136,7 +168,13 @@ class Brief:
 
     def source_number(self, source_id: str) -> int:
         """1-based number of a source, as printed in the footnote markers."""
-        return next(i for i, s in enumerate(self.sources, 1) if s.id == source_id)
+        return source_numbers(self)[source_id]
+
+
+def source_numbers(brief: Brief) -> dict[str, int]:
+    """Each source id's number, as the province page and the combined report's appendix print it: its
+    1-based position in the brief's ``sources``."""
+    return {source.id: number for number, source in enumerate(brief.sources, 1)}
 
 
 @dataclass(frozen=True)
@@ -238,6 +276,8 @@ def _message(item: dict) -> str:
         return "unknown field; check its spelling (see schema/brief.schema.json)"
     if kind == "missing":
         return "this required field is missing"
+    if kind == "enum" and item["input"] in RETIRED_KINDS:
+        return RETIRED_KINDS[item["input"]]
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
         return f"expected a number, got {type(item['input']).__name__} {item['input']!r}"
     if kind == "string_pattern_mismatch" and item["ctx"].get("pattern") == r"\S":

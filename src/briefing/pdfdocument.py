@@ -133,7 +133,7 @@ class PdfDocument:
             f"/Creator {text_string(metadata.producer)} /Producer {text_string(metadata.producer)} "
             f"/CreationDate {stamp} /ModDate {stamp} /Trapped /False >>")
         root = writer.write(
-            f"<< /Type /Catalog /Pages {ref(self.pages_number)} /Outlines {ref(outlines)} /PageMode /UseNone "
+            f"<< /Type /Catalog /Pages {ref(self.pages_number)} /Outlines {ref(outlines)} /PageMode /UseOutlines "
             "/ViewerPreferences << /DisplayDocTitle true >> /Lang (zh-CN) >>")
         writer.close(root, info)
 
