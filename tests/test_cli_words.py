@@ -26,9 +26,10 @@ def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def help_of(*command: str) -> str:
-    result = CliRunner(env={"COLUMNS": "80"}).invoke(main, [*command, "--help"], prog_name="briefing")
-    assert result.exit_code == 0, result.output
-    return result.output
+    """``briefing ... --help`` as an 80-column terminal shows it (CliRunner would wrap at 80, not Click's 78)."""
+    done = run(Path.cwd(), *command, "--help")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return done.stdout
 
 
 def columns(text: str) -> int:
