@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +23,10 @@ from conftest import BRIEFS, STEMS, page_texts, part_pages
 SEEDS = BRIEFS.parent / "seeds"
 
 
-def test_a_written_file_is_sound_and_its_offsets_exact() -> None:
+@pytest.mark.parametrize("object_streams", [False, True])
+def test_a_written_file_is_sound_and_its_offsets_exact(object_streams: bool) -> None:
     buffer = io.BytesIO()
-    writer = PdfWriter(buffer)
+    writer = PdfWriter(buffer, object_streams)
     pages = writer.reserve()
     page = writer.write(f"<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 200 100] /Resources << >> >>")
     writer.write(f"<< /Type /Pages /Count 1 /Kids [{page} 0 R] >>", pages)
@@ -37,15 +39,48 @@ def test_a_written_file_is_sound_and_its_offsets_exact() -> None:
         assert pdf.check_pdf_syntax() == []
         assert str(pdf.docinfo.Title) == "简报 (1) \\ ok"
         assert len(pdf.pages) == 1
-    for number, offset in enumerate(_xref(data)[1:], 1):
-        assert data[offset:].startswith(f"{number} 0 obj".encode()), number
+        assert str(pdf.Root.Type) == "/Catalog"
+    rows = _xref(data) if not object_streams else _xref_stream(data)
+    assert len(rows) == writer.last + 1
+    for number, (kind, where, index) in enumerate(rows[1:], 1):
+        if kind == 1:
+            assert data[where:].startswith(f"{number} 0 obj".encode()), number
+        else:  # in object stream ``where``, at ``index``: its header lists the object there
+            assert kind == 2 and rows[where][0] == 1
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                header = pdf.get_object(where, 0).read_bytes().split(b"\n", 1)[0].split()
+            assert int(header[2 * index]) == number
 
 
-def _xref(data: bytes) -> list[int]:
+def _xref(data: bytes) -> list[tuple[int, int, int]]:
     start = int(data.rsplit(b"startxref", 1)[1].split()[0])
     rows = data[start:].split(b"\n")
     count = int(rows[1].split()[1])
-    return [int(row[:10]) for row in rows[2:2 + count]]
+    return [(0 if row.endswith(b"f ") else 1, int(row[:10]), 0) for row in rows[2:2 + count]]
+
+
+def _xref_stream(data: bytes) -> list[tuple[int, int, int]]:
+    """The rows of a cross-reference stream, decoded here (not by qpdf): (type, offset or stream, index)."""
+    start = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    head, rest = data[start:].split(b"stream\n", 1)
+    assert b"/Type /XRef" in head
+    widths = [int(w) for w in head.split(b"/W [", 1)[1].split(b"]", 1)[0].split()]
+    stored = zlib.decompress(rest[:int(head.split(b"/Length ", 1)[1].split()[0])])
+    step = sum(widths)
+    assert b"/Predictor 12 /Columns " + str(step).encode() in head
+    raw, above = bytearray(), bytes(step)
+    for at in range(0, len(stored), step + 1):  # PNG Up: a filter byte 2, then each byte less the one above
+        assert stored[at] == 2
+        above = bytes((a + b) & 0xFF for a, b in zip(stored[at + 1:at + 1 + step], above))
+        raw += above
+    rows = []
+    for at in range(0, len(raw), step):
+        fields, position = [], at
+        for width in widths:
+            fields.append(int.from_bytes(raw[position:position + width], "big"))
+            position += width
+        rows.append(tuple(fields))
+    return rows
 
 
 def test_a_reserved_object_never_written_is_refused() -> None:

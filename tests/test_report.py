@@ -235,15 +235,15 @@ def _contents(page: pikepdf.Page) -> list[bytes]:
 
 def test_province_pages_are_their_briefings_pages(built: Path) -> None:
     """Each province page carries its briefing's drawn page as it is (the same content stream and image
-    bytes), with only its own page number drawn before it."""
+    bytes), with only its own page number drawn after it (read last)."""
     first = part_pages(built / "combined.pdf")["各省市简报"]
     with pikepdf.open(built / "combined.pdf") as combined:
         for offset, stem in enumerate(STEMS):
             page = combined.pages[first + offset]
             with pikepdf.open(built / f"{stem}.pdf") as alone:
                 (own,) = alone.pages
-                number_stream, body = _contents(page)
-                own_number_stream, own_body = _contents(own)
+                body, number_stream = _contents(page)
+                own_body, own_number_stream = _contents(own)
                 assert body == own_body and len(body) > 2000, stem
                 assert number_stream != own_number_stream
                 images = {bytes(x.read_raw_bytes()) for _, x in page.Resources.get("/XObject", {}).items()}

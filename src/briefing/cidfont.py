@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
-from struct import pack, pack_into
+from struct import pack, pack_into, unpack_from
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
@@ -224,6 +224,91 @@ def line_of_text(name: str, size: float, x: float, y: float, text: str, anchor: 
         width = pdfmetrics.stringWidth(text, name, size)
         x -= width if anchor == "end" else width / 2
     return f"BT {fp_str(x, y)} Td /{name} {fp_str(size)} Tf {fonts.register().cid[name].encode(text)} Tj ET"
+
+
+def outline_of_text(name: str, size: float, x: float, y: float, text: str, anchor: str = "start") -> str:
+    """The operators that fill the outlines of ``text``'s glyphs at (x, y), as ``line_of_text`` would show
+    it: a picture of the text, not text, so no reader extracts it (the watermark)."""
+    face = fonts.register().cid[name].face
+    if anchor != "start":
+        width = pdfmetrics.stringWidth(text, name, size)
+        x -= width if anchor == "end" else width / 2
+    scale, parts = size / face.unitsPerEm, []
+    for ch in text:
+        glyph = face.charToGlyph.get(ord(ch))
+        if glyph is None:
+            raise ValueError(f"{name} has no glyph for {ch!r}")
+        parts += _glyph_path(face, glyph, scale, x, y)
+        x += face.charWidths[ord(ch)] * size / 1000
+    return "\n".join(parts + ["f"]) if parts else ""
+
+
+def _glyph_path(face: TTFontFace, glyph: int, scale: float, x: float, y: float) -> list[str]:
+    """A simple TrueType glyph's contours as path operators (its quadratic curves as cubic ones)."""
+    glyf = face.get_table_pos("glyf")[0]
+    data = face._ttf_data[glyf + face.glyphPos[glyph]:glyf + face.glyphPos[glyph + 1]]
+    if len(data) < 10:
+        return []
+    contours = unpack_from(">h", data)[0]
+    if contours < 0:
+        raise ValueError(f"{face.name!r}: glyph {glyph} is composite")
+    ends = unpack_from(f">{contours}H", data, 10)
+    at = 10 + 2 * contours
+    at += 2 + unpack_from(">H", data, at)[0]  # the instructions
+    count = ends[-1] + 1 if ends else 0
+    flags: list[int] = []
+    while len(flags) < count:
+        flag = data[at]
+        at += 1
+        flags.append(flag)
+        if flag & 8:
+            flags += [flag] * data[at]
+            at += 1
+    coordinates = []
+    for short, same in ((2, 16), (4, 32)):
+        value, values = 0, []
+        for flag in flags[:count]:
+            if flag & short:
+                value += data[at] if flag & same else -data[at]
+                at += 1
+            elif not flag & same:
+                value += unpack_from(">h", data, at)[0]
+                at += 2
+            values.append(value)
+        coordinates.append(values)
+    points = [(x + px * scale, y + py * scale, bool(flag & 1)) for px, py, flag in zip(*coordinates, flags)]
+    out, start = [], 0
+    for end in ends:
+        out += _contour(points[start:end + 1])
+        start = end + 1
+    return out
+
+
+def _contour(points: list[tuple[float, float, bool]]) -> list[str]:
+    if not points:
+        return []
+    # on-curve points, an implied one between two off-curve points; start at an on-curve point
+    full: list[tuple[float, float, bool]] = []
+    for index, point in enumerate(points):
+        previous = points[index - 1]
+        if not point[2] and not previous[2]:
+            full.append(((point[0] + previous[0]) / 2, (point[1] + previous[1]) / 2, True))
+        full.append(point)
+    first = next(index for index, point in enumerate(full) if point[2])
+    full = full[first:] + full[:first] + [full[first]]
+    out = [f"{fp_str(full[0][0], full[0][1])} m"]
+    index = 1
+    while index < len(full):
+        x1, y1, on = full[index]
+        if on:
+            out.append(f"{fp_str(x1, y1)} l")
+            index += 1
+            continue
+        (x0, y0, _), (x2, y2, _) = full[index - 1], full[index + 1]
+        out.append(f"{fp_str(x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0), x2 + 2 / 3 * (x1 - x2), y2 + 2 / 3 * (y1 - y2), x2, y2)} c")
+        index += 2
+    out.append("h")
+    return out
 
 
 def draw_string(canvas, name: str, size: float, x: float, y: float, text: str, anchor: str = "start") -> None:

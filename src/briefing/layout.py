@@ -18,6 +18,7 @@ from .model import Brief, LoadedBrief, ReportSettings
 from .geometry import PHOTO_SHARE, PageGeometry
 from .photos import PreparedPhoto
 from .provenance import printed_figure
+from .tagging import structure
 from .textblock import Run, TextBlock, marker
 
 RED = HexColor("#C8161D")
@@ -137,26 +138,29 @@ class MetricTiles(Flowable):
         columns, half = len(self.rows[0]), self.GAP / 2
         cell_width = self.total_width / columns
         cell_top = self.height
-        for r, (row, row_height) in enumerate(zip(self.rows, self.row_heights)):
-            for c, cell in enumerate(row):
-                if not cell:
-                    continue
-                x0 = c * cell_width + (half if c > 0 else 0.0)
-                x1 = (c + 1) * cell_width - (half if c < columns - 1 else 0.0)
-                y1 = cell_top - (half if r > 0 else 0.0)
-                y0 = cell_top - row_height + (half if r < len(self.rows) - 1 else 0.0)
-                canvas.saveState()
-                canvas.setFillColor(TILE_FILL)
-                canvas.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
-                canvas.setStrokeColor(RED)
-                canvas.setLineWidth(1.2)
-                canvas.line(x0, y1, x1, y1)
-                canvas.restoreState()
-                y = cell_top - top
-                for block in cell:
-                    y -= block.height
-                    block.drawOn(canvas, c * cell_width + left, y)
-            cell_top -= row_height
+        with structure(canvas, "Table"):
+            for r, (row, row_height) in enumerate(zip(self.rows, self.row_heights)):
+                with structure(canvas, "TR"):
+                    for c, cell in enumerate(row):
+                        with structure(canvas, "TD"):  # an empty one too: every row has as many cells
+                            if not cell:
+                                continue
+                            x0 = c * cell_width + (half if c > 0 else 0.0)
+                            x1 = (c + 1) * cell_width - (half if c < columns - 1 else 0.0)
+                            y1 = cell_top - (half if r > 0 else 0.0)
+                            y0 = cell_top - row_height + (half if r < len(self.rows) - 1 else 0.0)
+                            canvas.saveState()
+                            canvas.setFillColor(TILE_FILL)
+                            canvas.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
+                            canvas.setStrokeColor(RED)
+                            canvas.setLineWidth(1.2)
+                            canvas.line(x0, y1, x1, y1)
+                            canvas.restoreState()
+                            y = cell_top - top
+                            for block in cell:
+                                y -= block.height
+                                block.drawOn(canvas, c * cell_width + left, y)
+                cell_top -= row_height
 
 
 def metric_tiles(brief: Brief, st: Styles, width: float) -> MetricTiles:
@@ -184,7 +188,7 @@ def section_flowables(brief: Brief, st: Styles) -> list[Flowable]:
         heading = f"{CHINESE_ORDINALS[index]}、{section.heading}"
         if section.period:
             heading += f"（{section.period}）"
-        out.append(TextBlock(heading, st.heading))
+        out.append(TextBlock(heading, st.heading, role="H2"))
         runs = [run for point in section.points
                 for run in (Run(point.text), marker(brief.source_number(point.source), st.body_size))]
         out.append(TextBlock(runs, st.body))
@@ -206,16 +210,16 @@ class Picture(Flowable):
     """A prepared photo at a size. Its JPEG goes into the PDF as it is: the canvas (``render``'s
     RecordingCanvas) takes it; ReportLab's Image would decode every pixel only to name it."""
 
-    def __init__(self, photo: PreparedPhoto, width: float, height: float):
+    def __init__(self, photo: PreparedPhoto, width: float, height: float, alt: str = ""):
         super().__init__()
-        self.photo, self.width, self.height = photo, width, height
+        self.photo, self.width, self.height, self.alt = photo, width, height, alt
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
         self.canv.draw_jpeg(self.photo.jpeg, self.photo.width, self.photo.height, self.photo.gray,
-                            self.width, self.height)
+                            self.width, self.height, self.alt)
 
 
 def lead_with_photo(brief: Brief, photo: PreparedPhoto, st: Styles, width: float) -> Table:
@@ -224,8 +228,8 @@ def lead_with_photo(brief: Brief, photo: PreparedPhoto, st: Styles, width: float
     picture_height = picture_width * photo.height / photo.width
     if picture_height > PHOTO_MAX_HEIGHT:
         picture_width, picture_height = picture_width * PHOTO_MAX_HEIGHT / picture_height, PHOTO_MAX_HEIGHT
-    picture = Picture(photo, picture_width, picture_height)
     assert brief.photo is not None
+    picture = Picture(photo, picture_width, picture_height, brief.photo.caption)
     caption = TextBlock(brief.photo.caption, st.tile_note)
     gap = st.body_size
     table = Table([[TextBlock(brief.lead, st.lead), [picture, caption]]],
@@ -242,7 +246,7 @@ def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: fl
     regions = "、".join(brief.regions)
     subtitle = f"{brief.province}对口支援{regions}（{brief.period}）"
     main = masthead(settings, st, width) + [
-        TextBlock(brief.title, st.title),
+        TextBlock(brief.title, st.title, role="H1"),
         TextBlock(subtitle, ParagraphStyle("subtitle", parent=st.tile_label, spaceAfter=st.body_size * 0.6,
                                                    fontSize=st.body_size * 0.85, leading=st.body_size * 1.2)),
         lead_with_photo(brief, photo, st, width) if photo else TextBlock(brief.lead, st.lead),

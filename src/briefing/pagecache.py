@@ -32,7 +32,7 @@ from .pdfdocument import Image, Link
 from .render import Body, Mark
 
 FILE = ".briefing-pages"
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"briefing pages 1\n"
 TRAILER = struct.Struct(">QI")  # where the index starts, its CRC-32
 
@@ -47,7 +47,8 @@ def _record(entry_key: str, brief_json: bytes, body: Body) -> bytes:
     images = tuple((i.name, i.width, i.height, i.color_space, i.bits, i.filters, i.data) for i in body.images)
     payload = marshal.dumps((entry_key, brief_json, body.stream, body.characters, images,
                              tuple((link.target, link.rect) for link in body.links),
-                             tuple((mark.key, mark.title, mark.level) for mark in body.marks)))
+                             tuple((mark.key, mark.title, mark.level) for mark in body.marks),
+                             body.tags))
     return zlib.crc32(payload).to_bytes(4, "big") + payload
 
 
@@ -55,12 +56,12 @@ def _read_record(data: bytes, entry_key: str) -> tuple[bytes, Body] | None:
     if len(data) < 4 or zlib.crc32(data[4:]).to_bytes(4, "big") != data[:4]:
         return None
     try:
-        kept_key, brief_json, stream, characters, images, links, marks = marshal.loads(data[4:])
+        kept_key, brief_json, stream, characters, images, links, marks, tags = marshal.loads(data[4:])
         if kept_key != entry_key:
             return None
         return brief_json, Body(stream, characters, tuple(Image(*image) for image in images),
                                 tuple(Link(target, tuple(rect)) for target, rect in links),
-                                tuple(Mark(*mark) for mark in marks))
+                                tuple(Mark(*mark) for mark in marks), tags)
     except (EOFError, ValueError, TypeError):
         return None
 

@@ -7,7 +7,7 @@ import io
 import math
 from dataclasses import dataclass
 
-from reportlab.lib.colors import Color, toColor
+from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -19,6 +19,8 @@ from .flate import deflate
 from .layout import INK, BriefPage, PageGeometry
 from .model import Brief, ReportSettings
 from .pdfdocument import Image, Link, Metadata, PdfDocument
+from .pdfwrite import check_content
+from .tagging import PageTags, artifact, page_content, tagged
 
 PAGE_NUMBER_SIZE = 14.0  # 4号
 
@@ -53,33 +55,80 @@ class Mark:
 @dataclass(frozen=True)
 class Body:
     """A drawn page but for its page number and watermark: its content stream (compressed), the
-    characters it drew in each face, its images, its links and its bookmarks. A briefing's body is the
-    same in its PDF and in the combined report."""
+    characters it drew in each face, its images, its links, its bookmarks and its structure elements
+    (``tagging``). A briefing's body is the same in its PDF and in the combined report."""
 
     stream: bytes
     characters: dict[str, str]
     images: tuple[Image, ...] = ()
     links: tuple[Link, ...] = ()
     marks: tuple[Mark, ...] = ()
+    tags: bytes = b""  # its structure elements, packed (tagging.pack)
 
 
 class RecordingCanvas(Canvas):
-    """A canvas that only records pages (``doc._doSave`` is off): links and bookmarks as data, for
-    ``pdfdocument`` to write."""
+    """A canvas that only records pages (``doc._doSave`` is off): links, bookmarks and structure
+    elements as data, for ``pdfdocument`` to write. What would need a resource ``pdfdocument`` does not
+    write (transparency, overprint, blend modes, shadings, separation colours) is refused when drawn."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.links: list[Link] = []
         self.marks: list[Mark] = []
         self.images: dict[str, Image] = {}
+        self.tags = PageTags()
 
     def draw_jpeg(self, jpeg: bytes, pixel_width: int, pixel_height: int, gray: bool, width: float,
-                  height: float) -> None:
-        """A JPEG at (0, 0) of the current coordinates, ``width`` × ``height`` points, stored as it is."""
+                  height: float, alt: str = "") -> None:
+        """A JPEG at (0, 0) of the current coordinates, ``width`` × ``height`` points, stored as it is;
+        a Figure described by ``alt``."""
         name = "Photo." + hashlib.md5(jpeg).hexdigest()
         self.images[name] = Image(name, pixel_width, pixel_height, "DeviceGray" if gray else "DeviceRGB", 8,
                                   ("DCTDecode",), jpeg)
-        self._code.append(f"q {fp_str(width)} 0 0 {fp_str(height)} 0 0 cm /{name} Do Q")
+        with tagged(self, "Figure", alt=alt, attributes=f"<< /O /Layout /BBox [0 0 {fp_str(width, height)}] >>"):
+            self._code.append(f"q {fp_str(width)} 0 0 {fp_str(height)} 0 0 cm /{name} Do Q")
+
+    def _unsupported(self, what: str) -> None:
+        raise NotImplementedError(f"{what} needs a PDF resource briefing's writer does not write "
+                                  "(pdfdocument writes fonts and images only)")
+
+    def setFillAlpha(self, value) -> None:  # noqa: N802 - ReportLab's names; it sets alpha 1 with every colour
+        if value != 1:
+            self._unsupported("transparency (setFillAlpha)")
+
+    def setStrokeAlpha(self, value) -> None:  # noqa: N802
+        if value != 1:
+            self._unsupported("transparency (setStrokeAlpha)")
+
+    def setFillOverprint(self, value) -> None:  # noqa: N802
+        self._unsupported("overprint (setFillOverprint)")
+
+    def setStrokeOverprint(self, value) -> None:  # noqa: N802
+        self._unsupported("overprint (setStrokeOverprint)")
+
+    def setOverprintMask(self, value) -> None:  # noqa: N802
+        self._unsupported("overprint (setOverprintMask)")
+
+    def setBlendMode(self, value) -> None:  # noqa: N802
+        self._unsupported("a blend mode (setBlendMode)")
+
+    def shade(self, shading) -> None:
+        self._unsupported("a shading (shade, linearGradient, radialGradient)")
+
+    def setFillColor(self, color, alpha=None) -> None:  # noqa: N802
+        super().setFillColor(color, alpha)
+        self._only_device_colours()
+
+    def setStrokeColor(self, color, alpha=None) -> None:  # noqa: N802
+        super().setStrokeColor(color, alpha)
+        self._only_device_colours()
+
+    def _only_device_colours(self) -> None:
+        if self._colorsUsed:
+            self._unsupported("a separation (spot) colour")
+        if any(isinstance(c, CMYKColor) or isinstance(c, (tuple, list)) and len(c) == 4
+               for c in (self._fillColorObj, self._strokeColorObj)):
+            raise NotImplementedError("a CMYK colour: the PDF's output intent is sRGB (PDF/A-2b); use an RGB colour")
 
     def linkRect(self, contents, destinationname, Rect=None, addtopage=1, name=None, relative=1,  # noqa: N802
                  thickness=0, color=None, dashArray=None, **kw) -> None:
@@ -104,10 +153,10 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
     def on_page_end(canvas: RecordingCanvas, doc: BaseDocTemplate) -> None:
         if canvas._formsinuse:
             raise RuntimeError("an image drawn through ReportLab, which keeps it: draw it with draw_jpeg")
-        stream = deflate(("\n".join(canvas._code) + "\n").encode("utf8"))
+        stream = deflate(check_content(page_content(canvas._code).encode("utf8")))
         del canvas._code[:]
         bodies.append(Body(stream, cidfont.take_characters(canvas._doc), tuple(canvas.images.values()),
-                           tuple(canvas.links), tuple(canvas.marks)))
+                           tuple(canvas.links), tuple(canvas.marks), canvas.tags.take()))
         canvas.images.clear()
         canvas.links.clear()
         canvas.marks.clear()
@@ -124,9 +173,10 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
     return bodies
 
 
-def decoration(geometry: PageGeometry, page_number: int | None) -> tuple[bytes, dict[str, str]]:
-    """What a page shows besides its body, drawn before it: the watermark under everything and the page
-    number (none on a cover); the content stream, compressed, and the characters it drew."""
+def decoration(geometry: PageGeometry, page_number: int | None) -> tuple[bytes, bytes, dict[str, str]]:
+    """What a page shows besides its body, artifacts both: the watermark, drawn before the body (under
+    everything), and the page number (none on a cover), drawn after it (so it is read last); their content
+    streams (compressed, empty when there is nothing to draw) and the characters they drew."""
     ink, grey = INK, WATERMARK_GREY
     if geometry.grayscale:
         ink, grey = to_gray(ink), to_gray(grey)
@@ -145,28 +195,38 @@ def decoration(geometry: PageGeometry, page_number: int | None) -> tuple[bytes, 
         cos, sin = math.cos(angle), math.sin(angle)
         code += ["q", f"{_fill(grey)}", f"1 0 0 1 {fp_str(width / 2, height / 2)} cm",
                  f"{fp_str(cos, sin, -sin, cos)} 0 0 cm",
-                 text(fonts.SERIF_BOLD, size, 0, -size / 3, mark, anchor="middle"), "Q"]
+                 cidfont.outline_of_text(fonts.SERIF_BOLD, size, 0, -size / 3, mark, anchor="middle"), "Q"]
     if page_number is not None:
         label, y = f"— {page_number} —", geometry.bottom - 7 * mm - PAGE_NUMBER_SIZE * 0.8
         if page_number % 2:  # 4号 7 mm below the type area: odd pages right, even left, one 字 in (GB/T 9704)
             shown = text(fonts.SERIF, PAGE_NUMBER_SIZE, width - geometry.right - PAGE_NUMBER_SIZE, y, label, "end")
         else:
             shown = text(fonts.SERIF, PAGE_NUMBER_SIZE, geometry.left + PAGE_NUMBER_SIZE, y, label)
-        code += ["q", _fill(ink), shown, "Q"]
-    return deflate(("\n".join(code) + "\n").encode("ascii")), characters
+        over = ["q", _fill(ink), shown, "Q"]
+    else:
+        over = []
+    return (_artifact_stream(code, "/Pagination /Subtype /Watermark"), _artifact_stream(over, "/Pagination /Subtype /Footer"),
+            characters)
+
+
+def _artifact_stream(code: list[str], kind: str) -> bytes:
+    return deflate(check_content(artifact("\n".join(code) + "\n", kind).encode("ascii"))) if code else b""
 
 
 def _fill(color: Color) -> str:
     return f"{fp_str(color.red, color.green, color.blue)} rg"
 
 
-def add_page(pdf: PdfDocument, geometry: PageGeometry, body: Body, page_number: int | None) -> None:
-    """``body`` as the next page of ``pdf``, under its page number and over its watermark."""
-    deco, deco_characters = decoration(geometry, page_number)
+def add_page(pdf: PdfDocument, geometry: PageGeometry, body: Body, page_number: int | None,
+             section: str | None = None) -> None:
+    """``body`` as the next page of ``pdf``, under its page number and over its watermark; its structure
+    elements under a ``section`` element (Sect, Part) of their own, if given."""
+    under, over, deco_characters = decoration(geometry, page_number)
     characters = dict(body.characters)
     for face, text in deco_characters.items():
         characters[face] = characters.get(face, "") + text
-    pdf.add_page([deco, body.stream], characters, body.images, body.links)
+    pdf.add_page([stream for stream in (under, body.stream, over) if stream], characters, body.images, body.links,
+                 body.tags, section)
 
 
 def metadata(settings: ReportSettings, title: str, subject: str, keywords: list[str]) -> Metadata:

@@ -21,6 +21,7 @@ from .model import Brief, Kind, ReportSettings, source_numbers
 from .pdfdocument import PdfDocument
 from .provenance import printed_figure
 from .render import Body, Bookmark, add_page, draw_pages, metadata
+from .tagging import TableTags, tagged
 from .textblock import Run, TextBlock
 
 CHART_KINDS = (Kind.funding, Kind.sales)
@@ -123,7 +124,7 @@ def _style(name: str, font: str, size: float, leading: float, **kw: object) -> P
 
 
 def _heading(title: str) -> TextBlock:
-    return TextBlock(title, _style("part", fonts.SANS_BOLD, 16, 24, spaceAfter=10))
+    return TextBlock(title, _style("part", fonts.SANS_BOLD, 16, 24, spaceAfter=10), role="H1")
 
 
 class StreamedStory(list):
@@ -311,7 +312,8 @@ def overview(flow: Flow, pages: list[Province], title: str, mark: Bookmark, meas
                   head: float = head, heights: list[float] = heights) -> Flowable:
             def make() -> Table:
                 return Table([header(), *(row(index) for index in range(start, end))], colWidths=widths,
-                             rowHeights=[head, *heights[start:end]], style=style, hAlign="LEFT")
+                             rowHeights=[head, *heights[start:end]], style=style, hAlign="LEFT",
+                             renderCB=TableTags(header_rows=1, header_columns=1))
             return PageTable(make, sum(widths), head + sum(heights[start:end]), space_after=8)
 
         flow.add_rows(lead, head, heights, piece, least=3)
@@ -419,6 +421,16 @@ class BarChart(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        with tagged(self.canv, "Figure", alt=self.description()):
+            self._draw()
+
+    def description(self) -> str:
+        """The chart in words (its Figure's alternative text)."""
+        bars = [f"{name}：" + ("无此项数据" if fig is None else fig.printed + (f"（仅{fig.scope}）" if fig.scope else ""))
+                for name, fig in self.rows]
+        return "".join(block.text for block in (self.title_block, self.note_block)) + "。" + "；".join(bars) + "。"
+
+    def _draw(self) -> None:
         canvas, st, height = self.canv, self.st, self.height
         y = height
         for block in (self.title_block, self.note_block):
@@ -549,7 +561,7 @@ def appendix(pages: list[Province], title: str, size: float, gap: float) -> Iter
     yield _heading(title)
     for page in pages:
         entries = source_entries(page.brief, size, gap)
-        heading = TextBlock(f"{page.name}（{page.regions}）", name)
+        heading = TextBlock(f"{page.name}（{page.regions}）", name, role="H2")
         yield Stack([heading, *entries[0].flowables], space_before=name.spaceBefore, gaps=2)  # the name stays with a source
         yield from entries[1:]
 
@@ -604,7 +616,7 @@ def cover(settings: ReportSettings, pages: list[Province], width: float) -> list
     summary = _style("cover_summary", fonts.SERIF, 14, 24, firstLineIndent=28, spaceAfter=8)
     provinces = "、".join(page.name for page in pages[:40]) + ("等" if len(pages) > 40 else "")
     return masthead(settings, st, width) + [
-        TextBlock(settings.title, title),
+        TextBlock(settings.title, title, role="H1"),
         TextBlock(f"本期汇编{len(pages)}个省市的对口援疆工作简报：{provinces}。", summary),
     ]
 
@@ -648,11 +660,13 @@ def contents(flow: Flow, parts: list[Part], numbers: dict[str, int], mark: Bookm
             measured["contents", part.key] = [_row_height(row(index), widths, padding)]
     heights = [measured["contents", part.key][0] for part in parts]
     heading = TextBlock("目\u00a0\u00a0\u00a0\u00a0录", _style("contents_heading", fonts.SANS_BOLD, 18, 26,
-                                                             alignment=TA_CENTER, spaceBefore=24, spaceAfter=16))
+                                                             alignment=TA_CENTER, spaceBefore=24, spaceAfter=16),
+                        role="H1")
 
     def piece(start: int, end: int, _first: bool) -> Flowable:
         return PageTable(lambda: Table([row(index) for index in range(start, end)], colWidths=widths,
-                                       rowHeights=heights[start:end], style=style), sum(widths),
+                                       rowHeights=heights[start:end], style=style,
+                                       renderCB=TableTags(0, "TOC", "TOCI", None)), sum(widths),
                          sum(heights[start:end]))
 
     flow.add_rows([mark, heading], 0.0, heights, piece, least=3)
@@ -872,7 +886,7 @@ class CombinedReport:
 
     def _write_waiting(self) -> None:
         while self.pdf is not None and self.next in self.waiting:
-            add_page(self.pdf, self.geometry, self.waiting.pop(self.next), len(self.front) + self.next + 1)
+            add_page(self.pdf, self.geometry, self.waiting.pop(self.next), len(self.front) + self.next + 1, "Sect")
             self.next += 1
 
     def close(self) -> None:

@@ -22,7 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
-from . import cidfont
+from . import cidfont, tagging
 
 NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕〉〗〙〛…—·％‰℃°々〻ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
                           "!),.:;?]}%")
@@ -45,11 +45,12 @@ class Run:
     rise: float = 0.0
     glued: bool = False  # no line break just before this run (a source marker stays with what it cites)
     link: str | None = None  # name of a destination in the document
+    role: str | None = None  # a structure element of its own inside the paragraph's (Reference ...)
 
 
 def marker(number: int, size: float) -> Run:
     """A source marker ``[n]`` in superscript, after text set at ``size``."""
-    return Run(f"[{number}]", size=size * MARKER_SCALE, rise=size * MARKER_RISE, glued=True)
+    return Run(f"[{number}]", size=size * MARKER_SCALE, rise=size * MARKER_RISE, glued=True, role="Reference")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -114,8 +115,10 @@ class Line:
 class TextBlock(Flowable):
     """A paragraph: ``runs`` of plain text (no markup) in a ParagraphStyle's font, leading, alignment."""
 
-    def __init__(self, runs: Sequence[Run] | str, style: ParagraphStyle, continued: bool = False):
+    def __init__(self, runs: Sequence[Run] | str, style: ParagraphStyle, continued: bool = False,
+                 role: str = "P"):
         super().__init__()
+        self.role = role  # its structure element (P, H1, H2 ...)
         runs = [Run(runs)] if isinstance(runs, str) else [run for run in runs if run.text]
         # a tab is a space here (the faces have no tab glyph; a line break is the only other control kept)
         self.runs = [replace(run, text=run.text.replace("\t", " ")) if "\t" in run.text else run for run in runs]
@@ -204,8 +207,8 @@ class TextBlock(Flowable):
         if fit < 2:  # nothing fits, or one line would be left alone at the foot of a page
             return []
         cut = self.lines[fit].start
-        head = TextBlock(self._slice(0, cut), _without_space_after(self.style), self.continued)
-        tail = TextBlock(self._slice(cut, len(self.text)), self.style, continued=True)
+        head = TextBlock(self._slice(0, cut), _without_space_after(self.style), self.continued, self.role)
+        tail = TextBlock(self._slice(cut, len(self.text)), self.style, continued=True, role=self.role)
         return [head, tail]
 
     def _slice(self, start: int, end: int) -> list[Run]:
@@ -214,19 +217,24 @@ class TextBlock(Flowable):
             low, high = max(start, position), min(end, position + len(run.text))
             if low < high:
                 out.append(Run(run.text[low - position:high - position], run.font, run.size, run.color, run.rise,
-                               run.glued and low == position, run.link))
+                               run.glued and low == position, run.link, run.role))
             position += len(run.text)
         return out
 
     # ---- drawing ---------------------------------------------------------------------------------
     def draw(self) -> None:
+        if not self.lines:
+            return
         st = self.style
         canvas = self.canv
         doc = canvas._doc
-        code = ["BT"]
+        tags = canvas.tags
+        close, open_, _ = tags.begin(self.role)
+        code = [*close, "BT", *open_]
+        inline: tuple[int, tagging.Element] | None = None  # the run tagged on its own now, and its element
         state: tuple | None = None
         spacing = 0.0
-        links: list[tuple[str, tuple[float, float, float, float]]] = []
+        links: list[tuple[str, tuple[float, float, float, float], tagging.Element]] = []
         for number, line in enumerate(self.lines):
             indent = self._first_indent() if number == 0 else 0.0
             slack = self.width - st.leftIndent - st.rightIndent - indent - line.width
@@ -247,6 +255,15 @@ class TextBlock(Flowable):
             cursor, position = left, line.start
             for run_index, piece in self._segments(line):
                 run = self.runs[run_index]
+                if inline and inline[0] != run_index:
+                    close, reopen = tags.end()
+                    code += close + reopen
+                    inline = None
+                role = "Link" if run.link else run.role
+                if role and not inline:
+                    close, open_, element = tags.begin(role)
+                    code += close + open_
+                    inline = run_index, element
                 font, size = run.font or st.fontName, run.size or st.fontSize
                 wanted = (font, size, run.color or st.textColor, run.rise)
                 if wanted != state:
@@ -260,14 +277,18 @@ class TextBlock(Flowable):
                 code.append(cidfont.show(doc, font, piece))
                 advance = self._prefix[position + len(piece)] - self._prefix[position] + spacing * len(piece)
                 if run.link:
-                    links.append((run.link, (cursor, baseline - size * 0.25, cursor + advance, baseline + size * 0.9)))
+                    links.append((run.link, (cursor, baseline - size * 0.25, cursor + advance, baseline + size * 0.9),
+                                  inline[1]))
                 cursor += advance
                 position += len(piece)
-        if self.lines:
-            code.append("ET")
-            canvas._code.append(" ".join(code))
-        for name, rect in links:
+        if inline:
+            close, reopen = tags.end()
+            code += close + reopen
+        close, reopen = tags.end()
+        canvas._code.append(" ".join([*code, *close, "ET", *reopen]))
+        for name, rect, element in links:
             canvas.linkRect("", name, rect, relative=1, thickness=0)
+            tagging.link_annotation(canvas, element)
 
     def _segments(self, line: Line) -> list[tuple[int, str]]:
         """The line cut where its runs change: (run index, text)."""
