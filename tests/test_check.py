@@ -88,7 +88,7 @@ def test_check_fits_the_paper_asked_for(project: Path, monkeypatch) -> None:
     text = brief.read_text(encoding="utf-8")
     start = text.index('- text: "') + len('- text: "')
     # just too long for one A4 page, still one Letter page (its type area is wider and a little taller)
-    brief.write_text(text[:start] + "援疆工作持续推进，" * 2 + text[start:], encoding="utf-8")
+    brief.write_text(text[:start] + "援疆工作持续推进，" * 7 + text[start:], encoding="utf-8")
     a4 = invoke(project, monkeypatch, "check", "briefs/shanghai.yaml")
     letter = invoke(project, monkeypatch, "check", "briefs/shanghai.yaml", "--paper", "letter")
     assert (a4.exit_code, letter.exit_code) == (1, 0), (a4.output, letter.output)

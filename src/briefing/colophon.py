@@ -12,7 +12,7 @@ from .model import ReportSettings
 from .textblock import TextBlock, TwoEnds
 
 SIZE = 14.0  # 4号
-LEADING = 22.0
+LEADING = 20.0
 THICK, THIN = 0.35 * MM, 0.25 * MM  # first and last rule, the rule between (GB/T 9704 §7.4.1)
 
 
