@@ -418,7 +418,8 @@ def _with_fallbacks(runs: list[Run], default_font: str) -> list[Run]:
             out.append(run)
             continue
         for number, (face, text) in enumerate(pieces):
-            out.append(Run(text, face, run.size, run.color, run.rise, run.glued and number == 0, run.link))
+            out.append(Run(text, face, run.size, run.color, run.rise, run.glued and number == 0, run.link,
+                           run.role))
     return out
 
 
