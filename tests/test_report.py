@@ -230,8 +230,7 @@ def test_a_missed_prediction_is_corrected(built: Path, project: Path, monkeypatc
 
 def _contents(page: pikepdf.Page) -> list[bytes]:
     contents = page.obj.Contents
-    streams = [stream.read_bytes() for stream in (contents if isinstance(contents, pikepdf.Array) else [contents])]
-    return [streams[-1], b"".join(streams[:-1])]  # the page number (drawn last), the body (in q … Q)
+    return [stream.read_bytes() for stream in (contents if isinstance(contents, pikepdf.Array) else [contents])]
 
 
 def test_province_pages_are_their_briefings_pages(built: Path) -> None:
