@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Rebuild the shipped fonts in this folder, reproducibly, from pinned Debian packages.
 
-    apt-get download fonts-noto-cjk=1:20220127+repack1-1 unicode-data=15.0.0-1
-    python fonts/build_fonts.py DEB_DIR fonts/      # needs fonttools==4.68.0 and dpkg-deb; ~45 s
+    apt-get download fonts-noto-cjk=1:20220127+repack1-1 fonts-lxgw-wenkai=1.250+repack-1 unicode-data=15.0.0-1
+    cp ZhuqueFangsong-Regular.ttf DEB_DIR/          # compiled from TrionesType/zhuque 227319a1 (fonts/README.md)
+    python fonts/build_fonts.py DEB_DIR fonts/      # needs fonttools==4.68.0 and dpkg-deb; ~2 min
     cd fonts && sha256sum -c SHA256SUMS
 
 The output is committed, so neither users nor CI need this script or font tooling.
 Noto CJK ships CFF outlines, which ReportLab refuses; they are subset and redrawn as TrueType (glyf) here.
+LXGW WenKai's licence reserves the names "LXGW" and "霞鹜", so its subset is renamed "Briefing Kai".
 """
 import bz2
 import hashlib
@@ -20,18 +22,46 @@ import time
 from fontTools import subset
 from fontTools import version as fonttools_version
 from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
 DEBS = {  # file name -> sha256 (Debian 12 bookworm)
     "fonts-noto-cjk_1%3a20220127+repack1-1_all.deb": "4a2515eb6db3978b897fef9709ed0d2b1f4c6c4df4d83d6c4ef65f71f1b1f502",
     "unicode-data_15.0.0-1_all.deb": "5efef23bbb1c6a133ecbdd63a2cfa07159ccacf5466a49e2426101c5ecd691fc",
+    "fonts-lxgw-wenkai_1.250+repack-1_all.deb": "6d1e4c4aac78ad32062aefa2c836ee4d6e58f9dcf8b3f4407c9eefe304615318",
+    # not a .deb: 朱雀仿宋 0.211 compiled with fontmake from TrionesType/zhuque commit 227319a1
+    "ZhuqueFangsong-Regular.ttf": "e0057faa5e4aed4b649acaedf2faa884417a88fdd868fa9533b03945ccdad0de",
 }
 NOTO = "./usr/share/fonts/opentype/noto/"
-FONTS = [  # output file, index into DEBS, member path, TTC face (2 = SC)
-    ("NotoSerifSC-Regular.ttf", 0, NOTO + "NotoSerifCJK-Regular.ttc", 2),
-    ("NotoSerifSC-Bold.ttf", 0, NOTO + "NotoSerifCJK-Bold.ttc", 2),
-    ("NotoSansSC-Bold.ttf", 0, NOTO + "NotoSansCJK-Bold.ttc", 2),
+
+def everything(ch: str) -> bool:
+    return True
+
+
+def cjk(ch: str) -> bool:
+    """Han characters and CJK punctuation only: Latin, digits and the (proportional) quotes of 朱雀仿宋 and
+    LXGW WenKai are not shipped, so those characters are set in Noto Serif SC (the code's fallback face)."""
+    return ord(ch) >= 0x2E80
+
+
+def gb2312_cjk(ch: str) -> bool:
+    """As ``cjk``, but only GB 2312: keeps fonts/ under 20 MB (a rarer character falls back to 仿宋)."""
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return cjk(ch)
+
+
+FONTS = [  # output file, index into DEBS, member path (None: the file itself), TTC face (2 = SC), new family
+    # name, which characters of charset.txt to keep
+    ("NotoSerifSC-Regular.ttf", 0, NOTO + "NotoSerifCJK-Regular.ttc", 2, None, everything),
+    ("NotoSerifSC-Bold.ttf", 0, NOTO + "NotoSerifCJK-Bold.ttc", 2, None, everything),
+    ("NotoSansSC-Bold.ttf", 0, NOTO + "NotoSansCJK-Bold.ttc", 2, None, everything),
+    ("ZhuqueFangsong-Regular.ttf", 3, None, 0, None, cjk),
+    ("BriefingKai-Regular.ttf", 2, "./usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf", 0, "Briefing Kai",
+     gb2312_cjk),
 ]
 EXTRA_RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2100, 0x214F), (0x2150, 0x218F), (0x2190, 0x21FF),
                 (0x2460, 0x24FF), (0x25A0, 0x25FF), (0x3000, 0x303F), (0xFF01, 0xFF65), (0xFFE0, 0xFFE6)]
@@ -89,7 +119,31 @@ def to_truetype(font: TTFont, max_err: float = 1.0) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-def build(source: bytes, index: int, chars: str) -> bytes:
+def decompose(font: TTFont) -> None:
+    """Composite glyphs redrawn as simple ones: the PDF embedding copies glyphs one by one."""
+    glyph_set, glyf = font.getGlyphSet(), font["glyf"]
+    for name in font.getGlyphOrder():
+        if glyf[name].isComposite():
+            recording = DecomposingRecordingPen(glyph_set)
+            glyph_set[name].draw(recording)
+            pen = TTGlyphPen(None)
+            recording.replay(pen)
+            glyf[name] = glyph = pen.glyph()
+            glyph.recalcBounds(glyf)
+            font["hmtx"][name] = (font["hmtx"][name][0], getattr(glyph, "xMin", 0))
+
+
+def rename(font: TTFont, family: str) -> None:
+    """A Modified Version must not carry a Reserved Font Name: family, full and PostScript names replaced."""
+    style = font["name"].getDebugName(2) or "Regular"
+    postscript = family.replace(" ", "") + "-" + style
+    for record in font["name"].names:
+        new = {1: family, 16: family, 4: f"{family} {style}", 6: postscript, 3: postscript}.get(record.nameID)
+        if new is not None:
+            record.string = new
+
+
+def build(source: bytes, index: int, chars: str, family: str | None) -> bytes:
     font = TTFont(io.BytesIO(source), fontNumber=index, recalcTimestamp=False)  # no clock in head.modified
     options = subset.Options()
     options.layout_features = []
@@ -105,6 +159,9 @@ def build(source: bytes, index: int, chars: str) -> bytes:
     subsetter.subset(font)
     if "CFF " in font:
         to_truetype(font)
+    decompose(font)
+    if family:
+        rename(font, family)
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=True)
     return buffer.getvalue()
@@ -126,9 +183,14 @@ def main(deb_dir: str, out_dir: str) -> None:
     with open(os.path.join(out_dir, "charset.txt"), "w", encoding="utf-8") as handle:
         handle.write(chars)
     print(f"fontTools {fonttools_version}; charset {len(chars)} code points")
-    for out, deb_index, member, face in FONTS:
+    for out, deb_index, member, face, family, keep in FONTS:
         t = time.perf_counter()
-        data = build(deb_member(debs[deb_index], member), face, chars)
+        if member is None:
+            with open(debs[deb_index], "rb") as handle:
+                source = handle.read()
+        else:
+            source = deb_member(debs[deb_index], member)
+        data = build(source, face, "".join(filter(keep, chars)), family)
         with open(os.path.join(out_dir, out), "wb") as handle:
             handle.write(data)
         digest = hashlib.sha256(data).hexdigest()

@@ -21,7 +21,7 @@ def invoke(project: Path, monkeypatch, *args: str):
 def test_check_seed_briefs_ok(project: Path, monkeypatch) -> None:
     result = invoke(project, monkeypatch, "check")
     assert result.exit_code == 0, result.output
-    counted = re.search(r"briefs/anhui.yaml: ok, (\d+) figures verified against their sources, fits one page at 10.5 pt",
+    counted = re.search(r"briefs/anhui.yaml: ok, (\d+) figures verified against their sources, fits one page at 12 pt",
                         result.output)
     assert counted and int(counted.group(1)) > 6, result.output  # more than its six tiles: the text's figures too
     assert not list((project / "out").iterdir()), "check writes nothing"
@@ -88,7 +88,7 @@ def test_check_fits_the_paper_asked_for(project: Path, monkeypatch) -> None:
     text = brief.read_text(encoding="utf-8")
     start = text.index('- text: "') + len('- text: "')
     # just too long for one A4 page, still one Letter page (its type area is wider and a little taller)
-    brief.write_text(text[:start] + "援疆工作持续推进，" * 23 + text[start:], encoding="utf-8")
+    brief.write_text(text[:start] + "援疆工作持续推进，" * 7 + text[start:], encoding="utf-8")
     a4 = invoke(project, monkeypatch, "check", "briefs/shanghai.yaml")
     letter = invoke(project, monkeypatch, "check", "briefs/shanghai.yaml", "--paper", "letter")
     assert (a4.exit_code, letter.exit_code) == (1, 0), (a4.output, letter.output)

@@ -21,8 +21,8 @@ def test_build_writes_every_pdf_and_one_line_each(project: Path) -> None:
     done = run(project, "build")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "wrote out/anhui.pdf (body 10.5 pt)", "wrote out/shanghai.pdf (body 11 pt)",
-        "wrote out/zhejiang.pdf (body 10.5 pt)", "wrote out/combined.pdf (3 briefings)"]
+        "wrote out/anhui.pdf (body 12 pt)", "wrote out/shanghai.pdf (body 12 pt)",
+        "wrote out/zhejiang.pdf (body 12 pt)", "wrote out/combined.pdf (3 briefings)"]
     assert done.stderr == ""
 
 

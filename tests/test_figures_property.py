@@ -16,7 +16,7 @@ from briefing.errors import BriefError
 from conftest import BRIEFS, SEEDS
 
 BASE = yaml.safe_load((BRIEFS / "anhui.yaml").read_text(encoding="utf-8"))
-BASE.pop("photo")
+BASE.pop("photo", None)
 SETTINGS = check_settings(BRIEFS / "report.yaml")
 PIECES = list("0123456789０３.,，%％万亿千百十零〇一二两三九第近超逾约余多以上左右年月日底分之成半数批人元个所吨“”十三五期间 援疆\n")
 FIGURISH = st.lists(st.sampled_from(PIECES + ["百分之", "2021年", "3,000", "37亿多元", "二十所"]), max_size=25).map("".join)
@@ -25,7 +25,7 @@ FIELDS = {
     "title": lambda d, v: d.__setitem__("title", v),
     "period": lambda d, v: d.__setitem__("period", v),
     "lead": lambda d, v: d.__setitem__("lead", v),
-    "point": lambda d, v: d["sections"][3]["points"][0].__setitem__("text", v),
+    "point": lambda d, v: d["sections"][-1]["points"][0].__setitem__("text", v),
     "heading": lambda d, v: d["sections"][0].__setitem__("heading", v),
     "section period": lambda d, v: d["sections"][0].__setitem__("period", v),
     "label": lambda d, v: d["metrics"][2].__setitem__("label", v),

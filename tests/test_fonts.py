@@ -22,11 +22,25 @@ def test_fonts_within_budget_and_match_their_checksums() -> None:
 
 def test_every_face_is_truetype_with_the_charset() -> None:
     charset = {ord(c) for c in (ROOT / "fonts" / "charset.txt").read_text(encoding="utf-8")}
-    for filename in fonts.FACE_FILES.values():
+    gb2312_han = {ord(c) for c in map(chr, charset) if "\u4e00" <= c <= "\u9fff" and _in_gb2312(c)}
+    cmaps = {}
+    for face, filename in fonts.FACE_FILES.items():
         font = FontToolsFont(ROOT / "fonts" / filename)
         assert "glyf" in font and "CFF " not in font, filename
-        cmap = set(font.getBestCmap())
-        assert len(cmap & charset) / len(charset) > 0.95, filename
+        assert not any(font["glyf"][name].isComposite() for name in font.getGlyphOrder()), filename
+        cmaps[face] = set(font.getBestCmap())
+        assert gb2312_han <= cmaps[face], f"{filename} lacks GB 2312 Han characters"
+    for face in fonts.FACE_FILES:  # with its fallbacks (the 仿宋 and 楷体 keep Han and CJK punctuation only)
+        covered = set().union(*(cmaps[name] for name in fonts.chain(face)))
+        assert len(covered & charset) / len(charset) > 0.95, face
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def test_every_seed_hanzi_is_covered() -> None:

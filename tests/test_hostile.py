@@ -351,9 +351,10 @@ def test_other_font_files_rebuild_every_pdf(project: Path, tmp_path: Path) -> No
     # the same names and SHA256SUMS, other bytes: a subset cut differently (the bold face as the regular)
     shutil.copy(fonts / "NotoSerifSC-Bold.ttf", fonts / "NotoSerifSC-Regular.ttf")
     done = built_again_as_check_says(project, env={"BRIEFING_FONTS": str(fonts)})
-    # wider glyphs: anhui no longer fits (as check says), the other two are drawn with the new face
-    assert done.returncode == 1 and "briefs/anhui.yaml: does not fit on one page" in done.stderr
-    assert done.stdout.splitlines() == ["wrote out/shanghai.pdf (body 11 pt)", "wrote out/zhejiang.pdf (body 10.5 pt)"]
+    # wider digits and Latin (Noto Serif SC sets them beside the 仿宋): zhejiang no longer fits (as check says),
+    # the other two are drawn with the new face
+    assert done.returncode == 1 and "briefs/zhejiang.yaml: does not fit on one page" in done.stderr
+    assert done.stdout.splitlines() == ["wrote out/anhui.pdf (body 12 pt)", "wrote out/shanghai.pdf (body 12 pt)"]
 
 
 def test_a_seed_saved_while_the_build_reads_it(project: Path) -> None:
@@ -371,7 +372,7 @@ def test_building_one_brief_keeps_the_combined_report_whole(project: Path) -> No
     _replace(project / "briefs" / "anhui.yaml", "助力皮山巩固", "助推皮山巩固")
     done = briefing(project, "build", "briefs/anhui.yaml")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[:2] == ["wrote out/anhui.pdf (body 10.5 pt)", "wrote out/combined.pdf (3 briefings)"]
+    assert done.stdout.splitlines()[:2] == ["wrote out/anhui.pdf (body 12 pt)", "wrote out/combined.pdf (3 briefings)"]
     assert len(pdfium.PdfDocument(project / "out" / "combined.pdf")) == pages
     assert briefing(project, "build", "--force", "--out", "full").returncode == 0
     assert (project / "full" / "combined.pdf").read_bytes() == (project / "out" / "combined.pdf").read_bytes()
@@ -383,7 +384,7 @@ def test_building_one_brief_keeps_the_combined_report_whole(project: Path) -> No
     assert done.returncode == 0 and "out/combined.pdf: not rewritten: briefs/zhejiang.yaml not built from its inputs as they are now" in done.stderr
     assert (project / "out" / "combined.pdf").read_bytes() == before
     assert briefing(project, "build").stdout.splitlines()[:2] == [
-        "wrote out/zhejiang.pdf (body 10.5 pt)", "wrote out/combined.pdf (3 briefings)"]
+        "wrote out/zhejiang.pdf (body 12 pt)", "wrote out/combined.pdf (3 briefings)"]
 
 
 def test_hidden_and_editor_files_are_skipped_and_yml_built(project: Path) -> None:

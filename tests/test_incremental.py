@@ -51,7 +51,7 @@ def test_changing_one_brief_rebuilds_it_and_the_combined_report(project: Path, j
     run(project, "out", jobs=jobs)
     before = pdfs(project / "out")
     brief = project / "briefs" / "shanghai-1.yaml"
-    brief.write_text(brief.read_text(encoding="utf-8").replace("文旅交流", "文化旅游"), encoding="utf-8")
+    brief.write_text(brief.read_text(encoding="utf-8").replace("脱贫攻坚", "精准脱贫"), encoding="utf-8")
     result = run(project, "out", jobs=jobs)
     assert sorted(p.name for p in result.written) == ["combined.pdf", "shanghai-1.pdf"]
     after = pdfs(project / "out")
@@ -109,7 +109,7 @@ def test_a_kept_page_is_used_only_when_it_is_sound_and_of_these_inputs(project: 
         cache.save("anhui-0", "the key of other inputs", brief_json, body)
         cache.finish({**keys, "anhui-0": "the key of other inputs"})
     brief = project / "briefs" / "shanghai.yaml"
-    brief.write_text(brief.read_text(encoding="utf-8").replace("文旅交流", "文化旅游"), encoding="utf-8")
+    brief.write_text(brief.read_text(encoding="utf-8").replace("脱贫攻坚", "精准脱贫"), encoding="utf-8")
     assert sorted(p.name for p in run(project, "out", jobs=jobs).written) == ["combined.pdf", "shanghai.pdf"]
     run(project, "fresh", jobs=1)
     assert pdfs(project / "out") == pdfs(project / "fresh")
@@ -121,7 +121,7 @@ def test_kept_pages_of_removed_briefs_are_dropped(project: Path) -> None:
     run(project, "out", jobs=1)
     (project / "briefs" / "anhui-0.yaml").unlink()
     (project / "briefs" / "zhejiang.yaml").write_text(
-        (project / "briefs" / "zhejiang.yaml").read_text(encoding="utf-8").replace("文旅交流", "文化旅游"),
+        (project / "briefs" / "zhejiang.yaml").read_text(encoding="utf-8").replace("杭州援疆", "杭州对口援疆"),
         encoding="utf-8")
     run(project, "out", jobs=1)
     assert "anhui-0" not in kept_stems(project / "out")
@@ -133,7 +133,7 @@ def test_parallel_build_with_a_bad_brief_keeps_the_combined_report(project: Path
     run(project, "out", jobs=2)
     before = pdfs(project / "out")
     bad = project / "briefs" / "zhejiang-2.yaml"
-    bad.write_text(bad.read_text(encoding="utf-8").replace("文旅交流", "文化旅游") + "\nprovince: 浙江\n",
+    bad.write_text(bad.read_text(encoding="utf-8").replace("脱贫攻坚", "精准脱贫") + "\nprovince: 浙江\n",
                    encoding="utf-8")
     good = project / "briefs" / "anhui-0.yaml"
     good.write_text(good.read_text(encoding="utf-8").replace("皮山", "皮山县", 1), encoding="utf-8")

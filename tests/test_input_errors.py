@@ -105,7 +105,7 @@ def test_overlong_brief_says_by_how_much(project: Path) -> None:
     text = text.replace('。"\n        source:', '。' + "援疆工作持续推进，成效显著。" * 8 + '"\n        source:')
     path.write_text(text, encoding="utf-8")
     message = first_error(path, project)
-    assert message.startswith(f"{path}: does not fit on one page even at 10.5 pt body text: ")
+    assert message.startswith(f"{path}: does not fit on one page even at 12 pt body text: ")
     assert " mm (" in message and "pt) too long" in message
 
 

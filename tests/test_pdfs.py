@@ -1,6 +1,8 @@
 """The built PDFs read back with independent readers: pages, fonts, text, bookmarks, determinism."""
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pikepdf
@@ -47,7 +49,7 @@ def test_every_font_is_embedded(built: Path, stem: str) -> None:
         for page in pdf.pages:
             for name, font in page.Resources.get("/Font", {}).items():
                 fonts[str(font.BaseFont)] = font
-        assert len(fonts) == 3, sorted(fonts)  # one subset of each face, however many pages
+        assert len(fonts) == 5, sorted(fonts)  # one subset of each face, however many pages
         for base, font in fonts.items():
             assert font.Subtype == "/Type0" and font.Encoding == "/Identity-H", base
             (descendant,) = font.DescendantFonts
@@ -61,7 +63,7 @@ def test_every_font_is_embedded(built: Path, stem: str) -> None:
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_character_of_the_brief_comes_back(built: Path, stem: str) -> None:
     (text,) = page_texts(built / f"{stem}.pdf")
-    page = squeeze(text)
+    page = re.sub(r"\[\d\]", "", squeeze(text))  # a source marker sits before the 。 of what it cites
     missing = [s for s in brief_strings(stem) if squeeze(s) not in page]
     assert not missing
     assert "\ufffd" not in text and "\x00" not in text

@@ -48,7 +48,7 @@ def test_grayscale_has_no_colour(project: Path) -> None:
     assert ImageChops.difference(red, green).getextrema()[1] > 100, "the normal page is in colour"
 
 
-def test_watermark_lies_under_the_content(project: Path) -> None:
+def test_watermark_shows_but_is_no_text(project: Path) -> None:
     out = built_with(project, watermark="内部资料")
     (text,) = page_texts(out / "shanghai.pdf")
     assert "内部" not in text and "资料" not in text.replace("资料来源", ""), "the watermark is drawn, not text"

@@ -17,7 +17,7 @@ from briefing.yamldoc import load
 from conftest import BRIEFS, SEEDS, squeeze
 
 BASE = yaml.safe_load((BRIEFS / "anhui.yaml").read_text(encoding="utf-8"))
-BASE.pop("photo")  # its file is not beside the temporary brief; a missing photo would fail every example
+BASE.pop("photo", None)  # its file is not beside the temporary brief; a missing photo would fail every example
 SETTINGS = check_settings(BRIEFS / "report.yaml")
 FIELDS = {
     "title": lambda d, v: d.__setitem__("title", v),

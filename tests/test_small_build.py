@@ -53,9 +53,9 @@ BROKEN = {
         ("anhui.yaml", 'quote: "实施援建项目380余个"', 'quote: "实施援建项目381余个"'),
         ("anhui.yaml", 'title: "安徽援疆', 'title: "𠮷安徽援疆')],
     "a photo that is not an image (found where the photo is prepared)": [
-        ("anhui.yaml", "  file: photos/pishan.jpg", "  file: photos/notes.jpg")],
+        ("anhui.yaml", "sources:\n", 'photo: {file: photos/notes.jpg, caption: 说明}\nsources:\n')],
     "a photo that is not there (found where the path is checked)": [
-        ("anhui.yaml", "  file: photos/pishan.jpg", "  file: photos/missing.jpg")],
+        ("anhui.yaml", "sources:\n", 'photo: {file: photos/missing.jpg, caption: 说明}\nsources:\n')],
     "two bad briefs": [("anhui.yaml", "    unit: 亿元\n", "    unit: 7\n"),
                        ("shanghai.yaml", "title:", "titel: 拼错\ntitle:")],
 }

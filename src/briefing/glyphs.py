@@ -11,15 +11,17 @@ from .yamldoc import YamlDoc, field_name
 
 def _texts(brief: Brief) -> Iterator[tuple[tuple, str, str]]:
     """(path, text, face) for every string of a brief that is printed."""
-    yield ("province",), brief.province, fonts.SERIF
+    yield ("province",), brief.province, fonts.KAI  # the subtitle
     for i, region in enumerate(brief.regions):
-        yield ("regions", i), region, fonts.SERIF
-    yield ("period",), brief.period, fonts.SERIF
+        yield ("regions", i), region, fonts.KAI
+    yield ("period",), brief.period, fonts.KAI
     yield ("title",), brief.title, fonts.SERIF_BOLD
-    yield ("lead",), brief.lead, fonts.SERIF
+    yield ("lead",), brief.lead, fonts.KAI
     for i, metric in enumerate(brief.metrics):
         yield ("metrics", i, "unit"), metric.unit, fonts.SANS_BOLD
-        for key in ("label", "as_of", "scope", "quote"):  # scope and quote: printed in the combined report
+        for key in ("label", "as_of"):
+            yield ("metrics", i, key), getattr(metric, key), fonts.FANGSONG
+        for key in ("scope", "quote"):  # printed in the combined report
             if getattr(metric, key):
                 yield ("metrics", i, key), getattr(metric, key), fonts.SERIF
     for i, section in enumerate(brief.sections):
@@ -27,13 +29,13 @@ def _texts(brief: Brief) -> Iterator[tuple[tuple, str, str]]:
         if section.period:
             yield ("sections", i, "period"), section.period, fonts.SANS_BOLD
         for j, point in enumerate(section.points):
-            yield ("sections", i, "points", j, "text"), point.text, fonts.SERIF
+            yield ("sections", i, "points", j, "text"), point.text, fonts.FANGSONG
     if brief.photo:
-        yield ("photo", "caption"), brief.photo.caption, fonts.SERIF
+        yield ("photo", "caption"), brief.photo.caption, fonts.FANGSONG
     for i, source in enumerate(brief.sources):
-        yield ("sources", i, "title"), source.title, fonts.SERIF
+        yield ("sources", i, "title"), source.title, fonts.FANGSONG
         if source.publisher:
-            yield ("sources", i, "publisher"), source.publisher, fonts.SERIF
+            yield ("sources", i, "publisher"), source.publisher, fonts.FANGSONG
 
 
 def missing_glyphs(brief: Brief, doc: Callable[[], YamlDoc]) -> list[Problem]:
@@ -43,12 +45,12 @@ def missing_glyphs(brief: Brief, doc: Callable[[], YamlDoc]) -> list[Problem]:
 
 
 def missing_in_settings(settings: ReportSettings, doc: Callable[[], YamlDoc]) -> list[Problem]:
-    faces = (("name", fonts.SERIF_BOLD), ("title", fonts.SERIF_BOLD), ("unit", fonts.SERIF))
+    faces = (("name", fonts.SERIF_BOLD), ("title", fonts.SERIF_BOLD), ("unit", fonts.FANGSONG))
     texts = [((key,), getattr(settings, key), face) for key, face in faces]
     lines = settings.distribution
     for key, value in (("报", lines and lines.report_to), ("送", lines and lines.send_to), ("发", lines and lines.issue_to)):
-        if value:  # the 报尾's distribution lines, set in the body face
-            texts.append((("distribution", key), value, fonts.SERIF))
+        if value:  # the 版记's distribution lines (colophon.py)
+            texts.append((("distribution", key), value, fonts.FANGSONG))
     return _problems(texts, doc)
 
 
@@ -63,7 +65,8 @@ def _problems(texts: Iterable[tuple[tuple, str, str]], doc: Callable[[], YamlDoc
         line, column = found.char_position(path, ch)
         problems.append(Problem(
             found.file, line, column, field_name(path),
-            f"character {ch!r} (U+{ord(ch):04X}) is not in the font {fonts.FACE_DESCRIPTIONS[face]}; "
+            f"character {ch!r} (U+{ord(ch):04X}) is not in the font {fonts.FACE_DESCRIPTIONS[face]}"
+            + (" nor its fallbacks" if face in fonts.FALLBACK else "") + "; "
             "replace it (the fonts cover GB 2312 and 通用规范汉字表)"))
     return problems
 

@@ -14,12 +14,13 @@ from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
 from .errors import BriefError
-from .model import Brief, LoadedBrief, ReportSettings
+from .model import Brief, LoadedBrief, ReportSettings, source_numbers
 from .geometry import PHOTO_SHARE, PageGeometry
 from .photos import PreparedPhoto
 from .provenance import printed_figure
+from .colophon import colophon
 from .tagging import structure
-from .textblock import Run, TextBlock, marker
+from .textblock import Run, TextBlock, TwoEnds, marker, phrased
 
 RED = HexColor("#C8161D")
 INK = HexColor("#1A1A1A")
@@ -28,7 +29,8 @@ TILE_FILL = HexColor("#F5F1EE")
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 PHOTO_MAX_HEIGHT = 130.0  # pt
-BODY_SIZES = (14.0, 13.5, 13.0, 12.5, 12.0, 11.5, 11.0, 10.5)  # pt; 三号 (16) is the upper bound, 五号 the floor
+BODY_SIZES = (14.0, 13.5, 13.0, 12.5, 12.0)  # pt; 四号 where a brief is short, 小四 the floor
+SMALLEST = 9.0  # pt (小五): tile dates, the sources line, captions, markers
 _FIT_SLACK = 1.0  # pt kept free so rounding inside ReportLab's frame never pushes the last line over
 
 
@@ -69,24 +71,24 @@ def styles_for(body: float) -> Styles:
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=lead,
                               textColor=kw.pop("textColor", INK), **kw)
 
-    title_size = max(16.0, min(22.0, body * 1.6))
-    small = max(8.0, body * 0.72)
+    title_size = 22.0 if body >= 13 else 20.0  # 二号 (or 小二+ when the body is at its floor)
+    label = max(10.5, body * 0.8)  # 五号 or more
     return Styles(
         body_size=body,
-        name=style("name", fonts.SERIF_BOLD, 32, 36, alignment=TA_CENTER, textColor=RED),
-        issue=style("issue", fonts.SERIF, 14, 18, alignment=TA_CENTER, spaceBefore=2),
-        meta_left=style("meta_left", fonts.SERIF, 12, 16, alignment=TA_LEFT),
-        meta_right=style("meta_right", fonts.SERIF, 12, 16, alignment=TA_RIGHT),
-        title=style("title", fonts.SERIF_BOLD, title_size, title_size * 1.35, alignment=TA_CENTER,
-                    spaceBefore=body * 0.9, spaceAfter=body * 0.6),
-        lead=style("lead", fonts.SERIF, body, leading, firstLineIndent=2 * body, spaceAfter=body * 0.6,
+        name=style("name", fonts.SERIF_BOLD, 36, 40, alignment=TA_CENTER, textColor=RED),  # 小初, red
+        issue=style("issue", fonts.FANGSONG, 16, 20, alignment=TA_CENTER, spaceBefore=4),  # 三号
+        meta_left=style("meta_left", fonts.FANGSONG, 14, 18, alignment=TA_LEFT),  # 四号
+        meta_right=style("meta_right", fonts.FANGSONG, 14, 18, alignment=TA_RIGHT),
+        title=style("title", fonts.SERIF_BOLD, title_size, title_size * 1.3, alignment=TA_CENTER,
+                    spaceBefore=body * 0.8, spaceAfter=body * 0.3),
+        lead=style("lead", fonts.KAI, body, leading, firstLineIndent=2 * body, spaceAfter=body * 0.4,
                    alignment=TA_JUSTIFY),
-        heading=style("heading", fonts.SANS_BOLD, body, leading, spaceBefore=body * 0.45, spaceAfter=body * 0.05),
-        body=style("body", fonts.SERIF, body, leading, firstLineIndent=2 * body, alignment=TA_JUSTIFY),
-        figure=style("figure", fonts.SANS_BOLD, body * 1.7, body * 1.75, alignment=TA_CENTER, textColor=RED),
-        tile_label=style("tile_label", fonts.SERIF, small * 1.1, small * 1.45, alignment=TA_CENTER),
-        tile_note=style("tile_note", fonts.SERIF, small, small * 1.35, alignment=TA_CENTER, textColor=GREY),
-        sources=style("sources", fonts.SERIF, small, small * 1.45, textColor=GREY, alignment=TA_JUSTIFY),
+        heading=style("heading", fonts.SANS_BOLD, body, leading, spaceBefore=body * 0.3, spaceAfter=0),
+        body=style("body", fonts.FANGSONG, body, leading, firstLineIndent=2 * body, alignment=TA_JUSTIFY),
+        figure=style("figure", fonts.SANS_BOLD, body * 1.6, body * 1.7, alignment=TA_CENTER, textColor=RED),
+        tile_label=style("tile_label", fonts.FANGSONG, label, label * 1.3, alignment=TA_CENTER),
+        tile_note=style("tile_note", fonts.FANGSONG, SMALLEST, SMALLEST * 1.3, alignment=TA_CENTER, textColor=GREY),
+        sources=style("sources", fonts.FANGSONG, SMALLEST, SMALLEST * 1.45, textColor=GREY, alignment=TA_JUSTIFY),
     )
 
 
@@ -96,19 +98,13 @@ def table_style(commands: list[tuple]) -> TableStyle:
 
 
 def masthead(settings: ReportSettings, st: Styles, width: float) -> list[Flowable]:
-    """The red 报头: briefing name, issue, compiling unit and date, red rule."""
-    meta = Table([[TextBlock(settings.unit, st.meta_left),
-                   TextBlock(settings.date_label, st.meta_right)]],
-                 colWidths=[width * 0.6, width * 0.4], hAlign="LEFT")
-    meta.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    """The red 报头 at the top of the type area: briefing name (red), 期号, compiling unit at the left and
+    date at the right, then the red rule."""
     return [
-        TextBlock(settings.name, st.name),
+        TextBlock(phrased(settings.name, st.name, width), st.name),
         TextBlock(settings.issue_label, st.issue),
-        Spacer(1, 3),
-        meta,
-        HRFlowable(width="100%", thickness=1.6, color=RED, spaceBefore=3, spaceAfter=0),
+        TwoEnds(TextBlock(settings.unit, st.meta_left), TextBlock(settings.date_label, st.meta_right), space_before=6),
+        HRFlowable(width="100%", thickness=2.0, color=RED, spaceBefore=4, spaceAfter=0),
     ]
 
 
@@ -164,7 +160,8 @@ class MetricTiles(Flowable):
 
 
 def metric_tiles(brief: Brief, st: Styles, width: float) -> MetricTiles:
-    """The row(s) of headline figures: big number, unit, label, as-of and source marker."""
+    """The row(s) of headline figures: big number, unit, label and as-of (a tile's source is in the sources
+    line, not marked in the tile)."""
     cells = []
     for metric in brief.metrics:
         figure = printed_figure(metric)
@@ -173,32 +170,57 @@ def metric_tiles(brief: Brief, st: Styles, width: float) -> MetricTiles:
         before, number, after = figure[: match.start()], match.group(), figure[match.end():]
         unit_size = st.body_size * 0.85
         figure = [Run(before, size=unit_size), Run(number), Run(after, size=unit_size)]
-        note = [Run(metric.as_of), marker(brief.source_number(metric.source), st.tile_note.fontSize)]
-        cells.append([TextBlock(figure, st.figure), TextBlock(metric.label, st.tile_label),
-                      TextBlock(note, st.tile_note)])
-    columns = len(cells) if len(cells) <= 4 else (len(cells) + 1) // 2
-    rows = [cells[i:i + columns] for i in range(0, len(cells), columns)]
-    rows[-1] = rows[-1] + [[]] * (columns - len(rows[-1]))
-    return MetricTiles(rows, width, st.body_size * 0.2, st.body_size * 0.3)
+        cells.append([TextBlock(figure, st.figure), metric.label, metric.as_of])
+    options = []  # every figure in one row, or in rows of at most four: whichever is lower
+    for columns in dict.fromkeys((len(cells), len(cells) if len(cells) <= 4 else (len(cells) + 1) // 2)):
+        inner = width / columns - sum(MetricTiles.PADDING[:2])
+        placed = [[figure, TextBlock(phrased(label, st.tile_label, inner), st.tile_label),
+                   TextBlock(phrased(as_of, st.tile_note, inner), st.tile_note)] for figure, label, as_of in cells]
+        rows = [placed[i:i + columns] for i in range(0, len(placed), columns)]
+        rows[-1] = rows[-1] + [[]] * (columns - len(rows[-1]))
+        tiles = MetricTiles(rows, width, st.body_size * 0.2, st.body_size * 0.3)
+        if all(len(block.wrap(inner, 1e6) and block.lines) == 1 for cell in cells for block in cell[:1]):
+            options.append((tiles.wrap(width, 1e6)[1], -columns, tiles))
+    return min(options)[2] if options else tiles
+
+
+def point_runs(brief: Brief, points: list, size: float) -> list[Run]:
+    """A section's points as one paragraph: one source marker after each run of points citing the same
+    source, before the closing 。 of its last point (the number is the source's place in ``sources``)."""
+    numbers = source_numbers(brief)
+    runs: list[Run] = []
+    for index, point in enumerate(points):
+        text = point.text
+        if index + 1 < len(points) and points[index + 1].source == point.source:
+            runs.append(Run(text))
+            continue
+        stop = len(text) - 1 if text.endswith(("。", "！", "？", "；")) else len(text)
+        runs += [Run(text[:stop]), marker(numbers[point.source], size), Run(text[stop:])]
+    return runs
 
 
 def section_flowables(brief: Brief, st: Styles) -> list[Flowable]:
     out: list[Flowable] = []
+    words = keep_words(brief)
     for index, section in enumerate(brief.sections):
         heading = f"{CHINESE_ORDINALS[index]}、{section.heading}"
         if section.period:
             heading += f"（{section.period}）"
-        out.append(TextBlock(heading, st.heading, role="H2"))
-        runs = [run for point in section.points
-                for run in (Run(point.text), marker(brief.source_number(point.source), st.body_size))]
-        out.append(TextBlock(runs, st.body))
+        out.append(TextBlock(heading, st.heading, role="H2", words=words))
+        out.append(TextBlock(point_runs(brief, section.points, st.body_size), st.body, words=words))
     return out
+
+
+def keep_words(brief: Brief) -> tuple[str, ...]:
+    """Names never split across lines: the paired regions and the province."""
+    return (*brief.regions, brief.province)
 
 
 def source_line(brief: Brief) -> str:
     """The footer's source list, e.g. ``[1] 安徽商报《…》，2019年9月7日``."""
     parts = []
-    for number, source in enumerate(brief.sources, 1):
+    for source in brief.sources:
+        number = source_numbers(brief)[source.id]
         text = f"[{number}] " + (source.publisher or "") + f"《{source.title}》"
         if source.date:
             text += f"，{source.date.year}年{source.date.month}月{source.date.day}日"
@@ -232,7 +254,7 @@ def lead_with_photo(brief: Brief, photo: PreparedPhoto, st: Styles, width: float
     picture = Picture(photo, picture_width, picture_height, brief.photo.caption)
     caption = TextBlock(brief.photo.caption, st.tile_note)
     gap = st.body_size
-    table = Table([[TextBlock(brief.lead, st.lead), [picture, caption]]],
+    table = Table([[TextBlock(brief.lead, st.lead, words=keep_words(brief)), [picture, caption]]],
                   colWidths=[width - width * PHOTO_SHARE - gap, width * PHOTO_SHARE + gap], spaceAfter=st.body_size * 0.3)
     table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("LEFTPADDING", (1, 0), (1, 0), gap),
@@ -245,15 +267,18 @@ def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: fl
     """The page's flowables, split into the main flow and the footer that sits at the bottom."""
     regions = "、".join(brief.regions)
     subtitle = f"{brief.province}对口支援{regions}（{brief.period}）"
+    words = keep_words(brief)
+    sub = ParagraphStyle("subtitle", parent=st.lead, fontName=fonts.KAI, alignment=TA_CENTER, firstLineIndent=0,
+                         fontSize=st.body_size, leading=st.body_size * 1.35, spaceAfter=st.body_size * 0.5)
     main = masthead(settings, st, width) + [
-        TextBlock(brief.title, st.title, role="H1"),
-        TextBlock(subtitle, ParagraphStyle("subtitle", parent=st.tile_label, spaceAfter=st.body_size * 0.6,
-                                                   fontSize=st.body_size * 0.85, leading=st.body_size * 1.2)),
-        lead_with_photo(brief, photo, st, width) if photo else TextBlock(brief.lead, st.lead),
+        TextBlock(phrased(brief.title, st.title, width, words), st.title, role="H1", words=words),
+        TextBlock(phrased(subtitle, sub, width, words), sub, words=words),
+        lead_with_photo(brief, photo, st, width) if photo else TextBlock(brief.lead, st.lead, words=words),
         metric_tiles(brief, st, width),
     ] + section_flowables(brief, st)
     footer = [HRFlowable(width="100%", thickness=0.5, color=GREY, spaceBefore=4, spaceAfter=3),
-              TextBlock(source_line(brief), st.sources)]
+              TextBlock(source_line(brief), ParagraphStyle("sources-end", parent=st.sources, spaceAfter=6)),
+              *colophon(settings, INK)]
     return main, footer
 
 
@@ -290,7 +315,8 @@ def lay_out(loaded: LoadedBrief, settings: ReportSettings, geometry: PageGeometr
         overflow = used - limit
         raise BriefError.single(
             loaded.doc.file, f"does not fit on one page even at {sizes[-1]:g} pt body text: "
-            f"{overflow / mm:.0f} mm ({overflow:.0f} pt) too long; shorten the lead, points or metrics")
+            f"{overflow / mm:.0f} mm ({overflow:.0f} pt) too long; shorten the lead or the points, or drop some "
+            "points or metrics")
     best = sizes[best_index], used, main, footer
     too_big, step = -1, 1  # too_big: the smallest index known to overflow (-1: none yet)
     # a first guess: text height grows about as the square of the size (characters per line fall as

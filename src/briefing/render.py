@@ -143,7 +143,7 @@ def to_gray(color: Color | str) -> Color:
     return Color(level, level, level, alpha=getattr(color, "alpha", 1))
 
 
-WATERMARK_GREY = Color(0.88, 0.88, 0.88)
+WATERMARK_GREY = Color(0.74, 0.74, 0.74)
 
 
 def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
@@ -174,9 +174,9 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
 
 
 def decoration(geometry: PageGeometry, page_number: int | None) -> tuple[bytes, bytes, dict[str, str]]:
-    """What a page shows besides its body, artifacts both: the watermark, drawn before the body (under
-    everything), and the page number (none on a cover), drawn after it (so it is read last); their content
-    streams (compressed, empty when there is nothing to draw) and the characters they drew."""
+    """What a page shows besides its body, artifacts both, drawn after it: the watermark (over the body, so
+    no tile or photo hides it) and the page number (none on a cover; read last); their content streams
+    (compressed, empty when there is nothing to draw) and the characters they drew."""
     ink, grey = INK, WATERMARK_GREY
     if geometry.grayscale:
         ink, grey = to_gray(ink), to_gray(grey)
@@ -193,9 +193,11 @@ def decoration(geometry: PageGeometry, page_number: int | None) -> tuple[bytes, 
         size = min(110.0, (width ** 2 + height ** 2) ** 0.5 * 0.6 / max(1, len(mark)))
         angle = math.radians(54.7)  # the page's diagonal
         cos, sin = math.cos(angle), math.sin(angle)
-        code += ["q", f"{_fill(grey)}", f"1 0 0 1 {fp_str(width / 2, height / 2)} cm",
-                 f"{fp_str(cos, sin, -sin, cos)} 0 0 cm",
-                 cidfont.outline_of_text(fonts.SERIF_BOLD, size, 0, -size / 3, mark, anchor="middle"), "Q"]
+        # hollow letters: its glyphs' outlines stroked, not text (no extractor returns it), over the body
+        # but never filling over a character of it
+        outline = cidfont.outline_of_text(fonts.SERIF_BOLD, size, 0, -size / 3, mark, anchor="middle")
+        code += ["q", f"{fp_str(grey.red, grey.green, grey.blue)} RG", "1 w", f"1 0 0 1 {fp_str(width / 2, height / 2)} cm",
+                 f"{fp_str(cos, sin, -sin, cos)} 0 0 cm", outline.removesuffix("f") + "S" if outline else "", "Q"]
     if page_number is not None:
         label, y = f"— {page_number} —", geometry.bottom - 7 * mm - PAGE_NUMBER_SIZE * 0.8
         if page_number % 2:  # 4号 7 mm below the type area: odd pages right, even left, one 字 in (GB/T 9704)
@@ -219,13 +221,13 @@ def _fill(color: Color) -> str:
 
 def add_page(pdf: PdfDocument, geometry: PageGeometry, body: Body, page_number: int | None,
              section: str | None = None) -> None:
-    """``body`` as the next page of ``pdf``, under its page number and over its watermark; its structure
-    elements under a ``section`` element (Sect, Part) of their own, if given."""
-    under, over, deco_characters = decoration(geometry, page_number)
+    """``body`` as the next page of ``pdf``, under its watermark and page number; its structure elements
+    under a ``section`` element (Sect, Part) of their own, if given."""
+    mark, number, deco_characters = decoration(geometry, page_number)
     characters = dict(body.characters)
     for face, text in deco_characters.items():
         characters[face] = characters.get(face, "") + text
-    pdf.add_page([stream for stream in (under, body.stream, over) if stream], characters, body.images, body.links,
+    pdf.add_page([stream for stream in (body.stream, mark, number) if stream], characters, body.images, body.links,
                  body.tags, section)
 
 

@@ -12,9 +12,9 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
-from reportlab.platypus.flowables import HRFlowable
 
 from . import fonts
+from .colophon import colophon as colophon_flowables
 from .compare import Figure, comparable, figures_of, kind_name, unbreakable_spans
 from .layout import CHINESE_ORDINALS, GREY, INK, PageGeometry, masthead, styles_for, table_style
 from .model import Brief, Kind, ReportSettings, source_numbers
@@ -590,21 +590,8 @@ class AtPageBottom(Flowable):
 
 
 def colophon(settings: ReportSettings) -> AtPageBottom:
-    """报尾: 报/送/发 lines and the print date between rules, at the foot of the last page."""
-    st = styles_for(14)
-    line = ParagraphStyle("colophon", parent=st.body, fontSize=14, leading=24, firstLineIndent=0, leftIndent=14,
-                          rightIndent=14, alignment=TA_LEFT)
-    dated = ParagraphStyle("colophon_date", parent=line, alignment=TA_RIGHT)
-    parts: list[Flowable] = [HRFlowable(width="100%", thickness=1, color=INK, spaceAfter=4)]
-    distribution = settings.distribution
-    for label, value in (("报", distribution and distribution.report_to), ("送", distribution and distribution.send_to),
-                         ("发", distribution and distribution.issue_to)):
-        if value:
-            parts.append(TextBlock(f"{label}：{value}", line))
-    parts += [HRFlowable(width="100%", thickness=0.7, color=INK, spaceBefore=4, spaceAfter=4),
-              TextBlock(f"{settings.unit}\u00a0\u00a0\u00a0\u00a0{settings.date_label}印发", dated),
-              HRFlowable(width="100%", thickness=1, color=INK, spaceBefore=4)]
-    return AtPageBottom(parts)
+    """报尾 (版记), as on each briefing page, at the foot of the last page."""
+    return AtPageBottom(colophon_flowables(settings, INK))
 
 
 # ---- cover and contents ----------------------------------------------------------------------------------
