@@ -255,6 +255,39 @@ def watch(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         click.echo("stopped", err=True)
 
 
+@main.command(short_help="Start briefs/SLUG.yaml from an article in seeds/: its figures, its paragraphs.")
+@click.argument("seed", metavar="SEED")
+@click.option("--province", required=True, help="Short province name as printed, e.g. 江苏.")
+@click.option("--slug", default=None,
+              help="Name of the brief file (lower-case letters, digits, '-'). [default: from the province, e.g. jiangsu]")
+@click.option("--briefs", "briefs_dir", type=FOLDER, default=Path("briefs"), show_default=True,
+              help="Folder the new brief is written to.")
+@click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
+              help="Folder of source documents. [default: seeds/ beside the briefs folder]")
+def draft(seed: str, province: str, slug: str | None, briefs_dir: Path, seeds_dir: Path | None) -> None:
+    """Write briefs/SLUG.yaml drafted from SEED, an article in seeds/ (never overwrites).
+
+    The source is filled in from the article; every figure it states becomes a candidate tile (value,
+    unit, qualifier, the verbatim quote, an as-of from its sentence and a guessed kind), the six most
+    telling active and the rest commented out; each paragraph becomes a commented candidate point.
+    The title, lead, headings and points are left for you to write ('某某'): check refuses them until then.
+    """
+    from .draft import draft_brief
+
+    seeds = seeds_dir or briefs_dir.parent / "seeds"
+    path = Path(seed)
+    if not path.is_file() and (seeds / seed).is_file():
+        path = seeds / seed
+    try:
+        written, _, found = draft_brief(path, briefs_dir, province, slug)
+    except BriefError as error:
+        raise click.ClickException(str(error)) from None
+    active = sum(1 for line in written.read_text(encoding="utf-8").splitlines() if line.startswith("  - kind:"))
+    click.echo(f"wrote {written}: {len(found)} figures found, {active} active as tiles")
+    click.echo(f"now write the title, lead, headings and points (every 某某) and check each guess; "
+               f"`briefing check {written}` says what is still missing", err=True)
+
+
 def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | None,
             require_briefs: bool = True) -> tuple[Path, list[Path], Path]:
     """The briefs folder, the brief files and the seeds folder a command works on."""
