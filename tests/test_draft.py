@@ -69,7 +69,10 @@ def test_every_candidate_quotes_its_article_verbatim_within_the_models_limits() 
 
 
 def test_the_anhui_article_gives_its_headline_figures_as_a_reader_would() -> None:
-    found = {(c.value, c.unit, c.qualifier): c for c in candidates(read_article(SEEDS / "000_768c86490f61e480.txt"))}
+    every = candidates(read_article(SEEDS / "000_768c86490f61e480.txt"))
+    assert len(every) == 24, "every figure a careful reader counts (README: what draft finds)"
+    assert sum(1 for c in every if (c.value, c.unit) == (50, "个")) == 2, "50个乡镇 and 50个村: two facts"
+    found = {(c.value, c.unit, c.qualifier): c for c in every}
     funding = found[(37, "亿元", "多")]
     assert (funding.kind, funding.label, funding.as_of, funding.quote) == \
         ("funding", "累计拨付援疆资金", "2010年以来", "累计拨付援疆资金37亿多元")
@@ -116,7 +119,7 @@ def test_never_overwrites_and_refuses_bad_input_in_one_line(project: Path, monke
     runner = CliRunner()
     done = runner.invoke(main, ["draft", "000_768c86490f61e480.txt", "--province", "江苏"])
     assert done.exit_code == 0, done.output
-    assert done.stdout.startswith("wrote briefs/jiangsu.yaml: 22 figures found, 6 active as tiles")
+    assert done.stdout.startswith("wrote briefs/jiangsu.yaml: 24 figures found, 6 active as tiles")
     written = (project / "briefs" / "jiangsu.yaml").read_bytes()
     again = runner.invoke(main, ["draft", "001_3eb730d52fe9b3a6.txt", "--province", "江苏"])
     assert again.exit_code == 1 and "already exists; not overwritten" in again.output

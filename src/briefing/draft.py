@@ -251,16 +251,12 @@ def _regions(found: list[str]) -> list[str]:
 
 
 def candidates(article: Article) -> list[Candidate]:
-    """Every figure of the article as a candidate tile, most telling first, each value and unit once."""
-    found: dict[tuple, Candidate] = {}
+    """Every figure of the article as a candidate tile, most telling first."""
+    found: list[Candidate] = []
     for paragraph in article.paragraphs:
         text = squeeze(paragraph)
-        for figure in figures(text):
-            candidate = _candidate(text, figure)
-            key = (candidate.value, candidate.unit, candidate.qualifier)
-            if candidate.quote and (key not in found or found[key].score < candidate.score):
-                found[key] = candidate
-    return _ranked(list(found.values()))
+        found += [_candidate(text, figure) for figure in figures(text)]  # 6个市, 6个援疆市: two facts
+    return _ranked([c for c in found if c.quote])
 
 
 def _candidate(text: str, figure: TileFigure) -> Candidate:
