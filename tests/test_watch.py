@@ -130,3 +130,10 @@ def test_polling_sees_a_change_and_a_new_file(project: Path) -> None:
     (project / "briefs" / "new.yaml").write_text("x: 1\n", encoding="utf-8")
     (project / "briefs" / "notes.txt").write_text("not an input\n", encoding="utf-8")
     assert next(found) == sorted([project / "briefs" / "anhui.yaml", project / "briefs" / "new.yaml"])
+
+
+def test_no_briefs_folder_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "briefing", "watch", "--briefs", "nowhere"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=WAIT)
+    assert done.returncode == 1
+    assert done.stderr == "Error: no folder nowhere/ to watch: run this where briefs/ is, or give --briefs\n"

@@ -230,6 +230,8 @@ def watch(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
 
     unwind_on_sigterm()
     briefs_dir, _, seeds = _inputs(briefs, briefs_dir, seeds_dir, require_briefs=False)
+    if not briefs_dir.is_dir():
+        raise click.ClickException(f"no folder {briefs_dir}/ to watch: run this where briefs/ is, or give --briefs")
     project = Project(briefs_dir, seeds, out_dir, fonts_dir(), briefs)
 
     def report(done: Round) -> None:

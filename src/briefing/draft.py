@@ -262,7 +262,7 @@ def candidates(article: Article) -> list[Candidate]:
 def _candidate(text: str, figure: TileFigure) -> Candidate:
     start = max((text.rfind(mark, 0, figure.start) for mark in CLAUSE_END), default=-1) + 1
     end = min((i for i in (text.find(mark, figure.end) for mark in CLAUSE_END) if i >= 0), default=len(text))
-    if len(squeeze(text[start:figure.start])) < 2 and start > 0:  # “、6.2亿元”: the clause before says what
+    if len(text[start:end]) - (figure.end - figure.start) < 3 and start > 0:  # “，6.2亿元。”: the clause before says what
         start = max((text.rfind(mark, 0, start - 1) for mark in CLAUSE_END), default=-1) + 1
     quote = text[start:end]
     if len(quote) > MAX_QUOTE:
@@ -278,7 +278,7 @@ def _candidate(text: str, figure: TileFigure) -> Candidate:
         kind, from_words = _kind(text[sentence_start:figure.start], "", figure.unit)
     label = _label(before, text[figure.end:end], as_of)
     return Candidate(kind, from_words, label, figure.value, figure.unit, figure.qualifier, as_of, quote,
-                     _score(figure, from_words, as_of, before), _proved(figure, quote), figure.digits)
+                     _score(figure, from_words, as_of, before, text[sentence_start:figure.start]), _proved(figure, quote), figure.digits)
 
 
 def _proved(figure: TileFigure, quote: str) -> bool:
@@ -334,19 +334,22 @@ def _label(before: str, after: str, as_of: str | None) -> str:
     if last:
         words = words[last[-1].end:]
     words = _LABEL_TAIL.sub("", _LABEL_FILLER.sub("", re.sub(_AS_OF, "", words).strip("、，,“”\"")))
-    if len(words) < 2:
-        words = re.split(r"[\d.%％]", after.lstrip("、，,“”\""))[0]
+    if len(words) < 2:  # 27家企业入驻: what it counts comes after it
+        words = re.split(r"[\d.%％]", after.lstrip("、，,“”\""))[0][:MAX_LABEL]
+    if len(words) > MAX_LABEL:  # 面向骨干教师以及学科教师的分类培训: the words after the last 的 or 、
+        cut = max(words.rfind(mark) for mark in "的、")
+        words = words[cut + 1:] if len(words) - cut > 3 else words
     words = words[-MAX_LABEL:]
     return re.sub(r"^[^\u4e00-\u9fffA-Za-z]+", "", words) or "指标"
 
 
-def _score(figure: TileFigure, from_words: bool, as_of: str | None, before: str) -> float:
+def _score(figure: TileFigure, from_words: bool, as_of: str | None, before: str, sentence: str) -> float:
     """How telling a figure is on a tile: big cumulative sums of a clear kind first."""
     score = {"亿元": 6.0, "万元": 4.0, "万吨": 4.0, "万人": 4.0, "万户": 3.0}.get(figure.unit, 0.0)
     score += 3 if from_words else 0
     score += (1 if as_of.startswith(RELATIVE) else 2) if as_of else -3
     score += 2 if any(word in before for word in ("累计", "共", "总")) else 0
-    score -= 3 if any(word in before for word in ("计划", "将", "预计", "力争", "目标")) else 0  # not done yet
+    score -= 3 if any(word in sentence for word in ("计划", "将", "预计", "力争", "目标")) else 0  # not done yet
     if figure.unit in ("%", "％"):
         score -= 3
     elif isinstance(figure.value, int) and figure.value < 10 and figure.unit[:1] not in "万亿":
@@ -362,7 +365,7 @@ def _ranked(found: list[Candidate]) -> list[Candidate]:
     ranked: list[Candidate] = []
     kinds: dict[str, int] = {}
     while rest:
-        best = max(rest, key=lambda c: c.score - 5 * kinds.get(c.kind, 0))
+        best = max(rest, key=lambda c: c.score - 6 * kinds.get(c.kind, 0))
         rest.remove(best)
         ranked.append(best)
         kinds[best.kind] = kinds.get(best.kind, 0) + 1
