@@ -145,3 +145,12 @@ def test_an_article_that_is_not_utf8_is_one_clear_error(project: Path) -> None:
     with pytest.raises(BriefError, match="not valid UTF-8"):
         draft_brief(seed, project / "briefs", "江苏")
     assert not (project / "briefs" / "jiangsu.yaml").exists()
+
+
+def test_draft_and_watch_summaries_read_whole_in_help_at_80_columns() -> None:
+    shown = CliRunner().invoke(main, ["--help"], terminal_width=80).output.splitlines()
+    for command in ("draft", "watch"):
+        [line] = [line for line in shown if line.startswith(f"  {command} ")]
+        assert not line.endswith("..."), line
+        following = (shown + [""])[shown.index(line) + 1]
+        assert not following.startswith("           "), f"{command}'s summary wraps: {line!r} {following!r}"

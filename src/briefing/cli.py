@@ -257,7 +257,7 @@ def watch(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
         click.echo("stopped", err=True)
 
 
-@main.command(short_help="Start briefs/SLUG.yaml from an article in seeds/: its figures, its paragraphs.")
+@main.command(short_help="Draft a brief from an article in seeds/: its figures and text.")
 @click.argument("seed", metavar="SEED")
 @click.option("--province", required=True, help="Short province name as printed, e.g. 江苏.")
 @click.option("--slug", default=None,
