@@ -145,3 +145,18 @@ def test_no_briefs_folder_is_one_line_and_exit_1(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=WAIT)
     assert done.returncode == 1
     assert done.stderr == "Error: no folder nowhere/ to watch: run this where briefs/ is, or give --briefs\n"
+
+
+def test_without_watchfiles_it_polls(project: Path, monkeypatch) -> None:
+    import briefing.watch
+
+    monkeypatch.setitem(sys.modules, "watchfiles", None)  # import watchfiles now raises ImportError
+    polled = []
+    real = briefing.watch._polled
+    monkeypatch.setattr(briefing.watch, "_polled", lambda project: polled.append(project) or real(project))
+    watched = Project(project / "briefs", project / "seeds", project / "out", fonts_dir())
+    found = changes(watched)
+    assert next(found) == []
+    edit(project / "seeds" / "000_768c86490f61e480.txt", "皮山新城", "皮山新城。")
+    assert next(found) == [project / "seeds" / "000_768c86490f61e480.txt"]
+    assert polled == [watched]
