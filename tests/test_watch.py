@@ -160,3 +160,24 @@ def test_without_watchfiles_it_polls(project: Path, monkeypatch) -> None:
     edit(project / "seeds" / "000_768c86490f61e480.txt", "皮山新城", "皮山新城。")
     assert next(found) == [project / "seeds" / "000_768c86490f61e480.txt"]
     assert polled == [watched]
+
+
+def test_an_os_error_is_a_problem_of_the_round(project: Path) -> None:
+    (project / "out").rmdir()
+    (project / "out").write_text("a file where the PDFs go\n", encoding="utf-8")
+    done = build_round(Project(project / "briefs", project / "seeds", project / "out", fonts_dir()), [])
+    [problem] = done.problems
+    assert problem.file.endswith("out") and problem.message.startswith("cannot write: ")
+    assert (project / "out").read_text(encoding="utf-8") == "a file where the PDFs go\n"
+
+
+def test_watching_one_brief_keeps_the_combined_report_whole(project: Path) -> None:
+    every = Project(project / "briefs", project / "seeds", project / "out", fonts_dir())
+    assert build_round(every, []).problems == []
+    brief = project / "briefs" / "anhui.yaml"
+    edit(brief, "自2010年起，安徽", "自2010年起，安徽省")
+    done = build_round(Project(every.briefs_dir, every.seeds_dir, every.out_dir, every.fonts_dir, (brief,)), [brief])
+    assert done.problems == []
+    assert sorted(path.name for path in done.result.written) == ["anhui.pdf", "combined.pdf"]
+    text = squeeze("".join(page_texts(project / "out" / "combined.pdf")))
+    assert "安徽省" in text and all(p in text for p in ("上海", "浙江")), "combined.pdf keeps every province"

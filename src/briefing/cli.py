@@ -252,7 +252,8 @@ def watch(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     click.echo(f"{how} {', '.join(display_path(folder) + '/' for folder in project.folders())} for changes; "
                "Ctrl-C stops", err=True)
     try:
-        run_watch(project, report, poll, geometry=page_setup(paper), jobs=jobs or _usable_cpus(), log=click.echo)
+        run_watch(project, report, poll, geometry=page_setup(paper), jobs=jobs or _usable_cpus(), log=click.echo,
+                  note=lambda line: click.echo(f"note: {line}", err=True))
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
 

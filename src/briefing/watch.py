@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .build import PARALLEL_FROM, SETTINGS_FILE, BuildInterrupted, BuildResult, build, discover
 from .errors import BriefError, Problem
-from .files import display_path
+from .files import display_path, os_error_message
 
 BRIEF_SUFFIXES = {".yaml", ".yml"}
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
@@ -79,12 +79,17 @@ def build_round(project: Project, changed: list[Path], **options: object) -> Rou
         done.problems.append(Problem(display_path(project.briefs_dir), None, None, "",
                                      "no briefs found (expected *.yaml files)"))
     if briefs:
+        every = discover(project.briefs_dir) if project.named else None  # combined.pdf is made of these
         try:
-            done.result = build(briefs, project.out_dir, project.settings_path, project.seeds_dir, **options)
+            done.result = build(briefs, project.out_dir, project.settings_path, project.seeds_dir, every=every,
+                                **options)
         except BriefError as error:
             done.problems += error.problems
         except BuildInterrupted as error:
             done.problems.append(Problem(display_path(project.out_dir), None, None, "", str(error)))
+        except OSError as error:  # a full disk, a read-only out/: path, what happened, what to do
+            where = Path(os.fsdecode(error.filename)) if error.filename is not None else project.out_dir
+            done.problems.append(Problem(display_path(where), None, None, "", os_error_message(error, "write")))
         else:
             done.problems += [problem for error in done.result.errors for problem in error.problems]
     done.seconds = time.perf_counter() - started
