@@ -154,3 +154,10 @@ def test_draft_and_watch_summaries_read_whole_in_help_at_80_columns() -> None:
         assert not line.endswith("..."), line
         following = (shown + [""])[shown.index(line) + 1]
         assert not following.startswith("           "), f"{command}'s summary wraps: {line!r} {following!r}"
+
+
+def test_every_kind_draft_guesses_is_one_of_the_models() -> None:
+    from briefing.draft import _KIND_BY_UNIT, _KIND_WORDS
+
+    guessed = {kind for _, _, kind in _KIND_WORDS} | set(_KIND_BY_UNIT.values())
+    assert guessed <= {kind.value for kind in Kind}
