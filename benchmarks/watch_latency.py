@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench import ROOT, make_project  # noqa: E402
+from bench import PROVINCES, ROOT, make_project, real_briefs, synthetic_brief  # noqa: E402
 
 WAIT = 120.0
 
@@ -56,8 +56,28 @@ def toggle(brief: Path, position: list[int]) -> None:
     brief.write_text(text, encoding="utf-8")
 
 
+def project_of(n: int, into: Path) -> Path:
+    """The three real briefs, or ``n`` copies of them (bench.synthetic_brief) with their points as in the
+    real briefs: check proves every figure of a point, and bench varies the points' digits."""
+    import yaml
+
+    project = make_project(ROOT, 3, into)
+    if n == 3:
+        return project
+    templates = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in real_briefs(ROOT)]
+    for path in real_briefs(project):
+        path.unlink()
+    for index in range(n):
+        template = templates[index % len(templates)]
+        brief = {**synthetic_brief(template, index)[1], "sections": template["sections"]}
+        name = f"{PROVINCES[index % len(PROVINCES)][1]}-{index:04d}.yaml"
+        (project / "briefs" / name).write_text(yaml.safe_dump(brief, allow_unicode=True, sort_keys=False),
+                                               encoding="utf-8")
+    return project
+
+
 def measure(n: int, edits: int, poll: bool, tmp: Path) -> tuple[list[float], list[float]]:
-    project = make_project(ROOT, n, tmp / f"n{n}")
+    project = project_of(n, tmp / f"n{n}")
     briefs = sorted(p for p in (project / "briefs").glob("*.yaml") if p.name != "report.yaml")
     brief = briefs[len(briefs) // 2]
     pdf, combined = project / "out" / f"{brief.stem}.pdf", project / "out" / "combined.pdf"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefing.fonts import fonts_dir
-from briefing.watch import Project, _jobs, build_round, changes
+from briefing.watch import Project, _edited_briefs, build_round, changes
 from conftest import page_texts, squeeze
 
 WAIT = 60.0  # seconds: the most any step may take on a loaded machine
@@ -105,14 +105,29 @@ def test_inputs_are_briefs_photos_seeds_fonts_not_outputs_or_editor_files(projec
     assert len(watched.folders()) == 3
 
 
-def test_only_a_few_changed_briefs_are_built_in_this_process(project: Path) -> None:
+def test_a_few_edited_briefs_are_built_first_in_this_process(project: Path) -> None:
     watched = Project(project / "briefs", project / "seeds", project / "out", fonts_dir())
     brief = project / "briefs" / "anhui.yaml"
-    assert _jobs(watched, [], 2) == 2, "the first round"
-    assert _jobs(watched, [brief], 2) == 1
-    assert _jobs(watched, [project / "briefs" / "report.yaml"], 2) == 2, "report.yaml rebuilds every brief"
-    assert _jobs(watched, [project / "seeds" / "000_768c86490f61e480.txt"], 2) == 2
-    assert _jobs(watched, [project / "briefs" / f"b{n}.yaml" for n in range(8)], 2) == 2
+    assert _edited_briefs(watched, []) == [], "the first round"
+    assert _edited_briefs(watched, [brief]) == [brief]
+    assert _edited_briefs(watched, [project / "briefs" / "report.yaml"]) == [], "report.yaml: every brief"
+    assert _edited_briefs(watched, [brief, project / "seeds" / "000_768c86490f61e480.txt"]) == []
+    assert _edited_briefs(watched, [project / "briefs" / f"b{n}.yaml" for n in range(8)]) == []
+
+    assert build_round(watched, []).problems == []
+    combined = (project / "out" / "combined.pdf").read_bytes()
+    edit(brief, "自2010年起，安徽", "自2010年起，安徽省")
+    done = build_round(watched, [brief], first=[brief])
+    assert done.problems == []
+    assert [path.name for path in done.result.written] == ["anhui.pdf", "combined.pdf"], "the brief's PDF first"
+    assert len(done.result.unchanged) == 2
+    assert (project / "out" / "combined.pdf").read_bytes() != combined
+
+    edit(brief, "value: 37\n", "value: 73\n")
+    combined = (project / "out" / "combined.pdf").read_bytes()
+    done = build_round(watched, [brief], first=[brief])
+    assert [p.field for p in done.problems] == ["metrics[0].value"], "each problem once"
+    assert done.result.written == [] and (project / "out" / "combined.pdf").read_bytes() == combined
 
 
 def test_a_round_reports_problems_instead_of_raising(project: Path) -> None:

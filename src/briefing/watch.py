@@ -67,9 +67,11 @@ class Round:
     seconds: float = 0.0
 
 
-def build_round(project: Project, changed: list[Path], **options: object) -> Round:
+def build_round(project: Project, changed: list[Path], first: list[Path] | None = None, **options: object) -> Round:
     """Build what changed (the build itself decides: it skips every brief whose inputs did not change),
-    keeping the last good PDFs of the briefs that fail. Never raises for bad input."""
+    keeping the last good PDFs of the briefs that fail. ``first``: briefs built (and their PDFs written)
+    before the rest and the combined report, which with many briefs takes a second more. Never raises for
+    bad input."""
     started = time.perf_counter()
     done = Round(changed)
     briefs = [path for path in project.named if path.is_file()] if project.named else discover(project.briefs_dir)
@@ -78,22 +80,36 @@ def build_round(project: Project, changed: list[Path], **options: object) -> Rou
     if not briefs and not project.named:
         done.problems.append(Problem(display_path(project.briefs_dir), None, None, "",
                                      "no briefs found (expected *.yaml files)"))
-    if briefs:
-        every = discover(project.briefs_dir) if project.named else None  # combined.pdf is made of these
-        try:
-            done.result = build(briefs, project.out_dir, project.settings_path, project.seeds_dir, every=every,
-                                **options)
-        except BriefError as error:
-            done.problems += error.problems
-        except BuildInterrupted as error:
-            done.problems.append(Problem(display_path(project.out_dir), None, None, "", str(error)))
-        except OSError as error:  # a full disk, a read-only out/: path, what happened, what to do
-            where = Path(os.fsdecode(error.filename)) if error.filename is not None else project.out_dir
-            done.problems.append(Problem(display_path(where), None, None, "", os_error_message(error, "write")))
-        else:
-            done.problems += [problem for error in done.result.errors for problem in error.problems]
+    every = discover(project.briefs_dir) if project.named else None  # combined.pdf is made of these
+    wanted = {path.resolve() for path in first or []}
+    first = [path for path in briefs if path.resolve() in wanted]
+    if first and not _built(done, project, first, every or briefs, combined=False, **options):
+        pass  # failed: its problems are the round's; the others are unchanged, combined.pdf is kept
+    elif briefs:
+        _built(done, project, briefs, every, **options)
+    done.result.unchanged = [path for path in done.result.unchanged if path not in done.result.written]
     done.seconds = time.perf_counter() - started
     return done
+
+
+def _built(done: Round, project: Project, briefs: list[Path], every: list[Path] | None, **options: object) -> bool:
+    """One build, its PDFs and problems added to the round's; whether it went without a problem."""
+    try:
+        result = build(briefs, project.out_dir, project.settings_path, project.seeds_dir, every=every, **options)
+    except BriefError as error:
+        done.problems += error.problems
+    except BuildInterrupted as error:
+        done.problems.append(Problem(display_path(project.out_dir), None, None, "", str(error)))
+    except OSError as error:  # a full disk, a read-only out/: path, what happened, what to do
+        where = Path(os.fsdecode(error.filename)) if error.filename is not None else project.out_dir
+        done.problems.append(Problem(display_path(where), None, None, "", os_error_message(error, "write")))
+    else:
+        done.result.written += result.written
+        done.result.unchanged = result.unchanged
+        done.result.errors += result.errors
+        done.problems += [problem for error in result.errors for problem in error.problems]
+        return not result.errors
+    return False
 
 
 def changes(project: Project, poll: bool = False) -> Iterator[list[Path]]:
@@ -152,16 +168,18 @@ def watch(project: Project, report: Callable[[Round], None], poll: bool = False,
     """Build, then build again after each change to an input, handing each round to ``report``; runs until
     interrupted (KeyboardInterrupt, which it lets through)."""
     for changed in changes(project, poll):
-        report(build_round(project, changed, jobs=_jobs(project, changed, jobs), **options))
+        edited = _edited_briefs(project, changed)
+        report(build_round(project, changed, first=edited, jobs=1 if edited else jobs, **options))
 
 
-def _jobs(project: Project, changed: list[Path], jobs: int) -> int:
-    """One process when only a few briefs changed, after the first round: this process has ReportLab, the
-    fonts and pydantic loaded by then, and a helper process would load them again (60 ms against 90-150 ms
-    to rebuild one brief of three and the combined report)."""
+def _edited_briefs(project: Project, changed: list[Path]) -> list[Path]:
+    """The briefs changed, when nothing else did and they are few: built first, in this process, which has
+    ReportLab, the fonts and pydantic loaded by then (a helper process would load them again: 60 ms against
+    90-150 ms to rebuild one brief of three and the combined report)."""
     if not changed or len(changed) >= PARALLEL_FROM:
-        return jobs
+        return []
     settings = project.settings_path.resolve()
-    only_briefs = all(path.suffix.lower() in BRIEF_SUFFIXES and path.resolve() != settings
-                      and not _inside(path.resolve(), project.seeds_dir) for path in changed)
-    return 1 if only_briefs else jobs
+    if all(path.suffix.lower() in BRIEF_SUFFIXES and path.resolve() != settings
+           and not _inside(path.resolve(), project.seeds_dir) for path in changed):
+        return changed
+    return []
