@@ -73,11 +73,10 @@ def test_watch_rebuilds_reports_keeps_and_stops(project: Path, how: list[str]) -
 
         seed = project / "seeds" / "000_768c86490f61e480.txt"  # a seed is an input too
         edit(seed, "累计拨付援疆资金37亿多元", "累计拨付援疆资金38亿多元")
-        wait_for("the seed's problems", lambda: log.read_text().count("the last good PDFs are kept") == 2,
+        wait_for("the seed's problem", lambda: log.read_text().count("the last good PDFs are kept") == 2,
                  process, log)
         assert "seeds/000_768c86490f61e480.txt changed" in log.read_text()
         assert "metrics[0].quote: this phrase is not in source '000'" in log.read_text()
-        assert "lead: 37亿多元 is not in any of the sources" in log.read_text()
 
         process.send_signal(signal.SIGINT)
         assert process.wait(WAIT) == 0
