@@ -226,8 +226,99 @@ def new(slug: str, province: str, briefs_dir: Path) -> None:
     click.echo(next_step(str(path)))
 
 
-def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
-            seeds_dir: Path | None) -> tuple[Path, list[Path], Path]:
+@main.command(short_help="Build, then rebuild whenever a brief, seed, photo or font changes.")
+@click.argument("briefs", nargs=-1, type=EXISTING_FILE, metavar="[BRIEF]...")
+@click.option("--briefs", "briefs_dir", type=FOLDER, default=None,
+              help="Folder of briefs built when no BRIEF is named; also holds report.yaml. [default: briefs]")
+@click.option("--out", "out_dir", type=FOLDER, default=Path("out"), show_default=True,
+              help="Folder the PDFs are written to.")
+@click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
+              help="Folder of source documents the briefs cite. [default: seeds/ beside the briefs folder]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes. [default: the number of CPUs this process may use]")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size; the layout adapts and each briefing stays one page.")
+@click.option("--poll", is_flag=True,
+              help="Look for changes by reading file times every 0.2 s instead of being told by the system "
+                   "(for network folders).")
+def watch(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seeds_dir: Path | None,
+          jobs: int | None, paper: str, poll: bool) -> None:
+    """Build, then build again each time a brief, report.yaml, a photo, a seed or a font changes.
+
+    Each round prints the PDFs written and every problem found, one 'file:line:col: field: message'
+    line each, as check does. A brief that fails keeps its last good PDF, so a PDF viewer showing it
+    goes on showing it; the others are still built. Only what changed is built again. Ctrl-C stops.
+    """
+    from .build import unwind_on_sigterm
+    from .files import display_path
+    from .fonts import fonts_dir
+    from .geometry import page_setup
+    from .watch import Project, Round, watch as run_watch
+
+    unwind_on_sigterm()
+    briefs_dir, _, seeds = _inputs(briefs, briefs_dir, seeds_dir, require_briefs=False)
+    if not briefs_dir.is_dir():
+        raise click.ClickException(f"no folder {briefs_dir}/ to watch: run this where briefs/ is, or give --briefs")
+    project = Project(briefs_dir, seeds, out_dir, fonts_dir(), briefs)
+
+    def report(done: Round) -> None:
+        what = ", ".join(display_path(path) for path in done.changed[:3]) if done.changed else "first build"
+        more = f" and {len(done.changed) - 3} more" if len(done.changed) > 3 else ""
+        click.echo(f"[{time.strftime('%H:%M:%S')}] {what}{more}{' changed' if done.changed else ''}", err=True)
+        for problem in done.problems:
+            click.echo(str(problem), err=True)
+        written, kept = len(done.result.written), len(done.result.unchanged)
+        if done.problems:
+            click.echo(f"{plural(len(done.problems), 'problem')}: the last good PDFs are kept; "
+                       f"{plural(written, 'PDF')} written in {done.seconds:.2f} s", err=True)
+        else:
+            click.echo(f"ok: {plural(written, 'PDF')} written, {kept} unchanged, in {done.seconds:.2f} s", err=True)
+
+    how = "polling" if poll else "watching"
+    click.echo(f"{how} {', '.join(display_path(folder) + '/' for folder in project.folders())} for changes; "
+               "Ctrl-C stops", err=True)
+    try:
+        run_watch(project, report, poll, geometry=page_setup(paper), jobs=jobs or _usable_cpus(), log=click.echo,
+                  note=lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@main.command(short_help="Draft a brief from an article in seeds/: its figures and text.")
+@click.argument("seed", metavar="SEED")
+@click.option("--province", required=True, help="Short province name as printed, e.g. 江苏.")
+@click.option("--slug", default=None,
+              help="Name of the brief file (lower-case letters, digits, '-'). [default: from the province, e.g. jiangsu]")
+@click.option("--briefs", "briefs_dir", type=FOLDER, default=Path("briefs"), show_default=True,
+              help="Folder the new brief is written to.")
+@click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
+              help="Folder of source documents. [default: seeds/ beside the briefs folder]")
+def draft(seed: str, province: str, slug: str | None, briefs_dir: Path, seeds_dir: Path | None) -> None:
+    """Write briefs/SLUG.yaml drafted from SEED, an article in seeds/ (never overwrites).
+
+    The source is filled in from the article; every figure it states becomes a candidate tile (value,
+    unit, qualifier, the verbatim quote, an as-of from its sentence and a guessed kind), the six most
+    telling active and the rest commented out; each paragraph becomes a commented candidate point.
+    The title, lead, headings and points are left for you to write ('某某'): check refuses them until then.
+    """
+    from .draft import draft_brief
+
+    seeds = seeds_dir or briefs_dir.parent / "seeds"
+    path = Path(seed)
+    if not path.is_file() and (seeds / seed).is_file():
+        path = seeds / seed
+    try:
+        written, _, found = draft_brief(path, briefs_dir, province, slug)
+    except BriefError as error:
+        raise click.ClickException(str(error)) from None
+    active = sum(1 for line in written.read_text(encoding="utf-8").splitlines() if line.startswith("  - kind:"))
+    click.echo(f"wrote {written}: {plural(len(found), 'figure')} found, {active} active as tiles")
+    click.echo(f"now write the title, lead, headings and points (every 某某) and check each guess; "
+               f"`briefing check {written}` says what is still missing", err=True)
+
+
+def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | None,
+            require_briefs: bool = True) -> tuple[Path, list[Path], Path]:
     """The briefs folder, the brief files and the seeds folder a command works on."""
     from .build import discover, skipped
 
@@ -237,7 +328,7 @@ def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None,
     if not briefs:
         for path in skipped(briefs_dir):
             click.echo(f"{path}: skipped (a hidden or editor file, or settings not named report.yaml)", err=True)
-    if not paths:
+    if not paths and require_briefs:
         raise click.ClickException(f"no briefs found in {briefs_dir}/ (expected *.yaml files)")
     return briefs_dir, paths, seeds_dir or briefs_dir.parent / "seeds"
 
