@@ -3,9 +3,7 @@ candidate tile (six active, the rest commented out), and its paragraphs as candi
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +13,12 @@ from .chinese_numbers import MAGNITUDES, QUALIFIERS, find_figures
 from .errors import BriefError
 from .files import display_path
 from .inputs import decode, read_bytes
-from .model import Kind, Qualifier
+from .model import Qualifier
 from .provenance import MAX_SEED_BYTES, format_number, squeeze, tile_problem
-from .skeleton import SLUG
+from .skeleton import SLUG, commented, yaml_quoted
 
 ACTIVE = 6  # tiles a page shows
 SECTIONS = 3
-COMMENT_COLUMN = 42  # display column of the comments' '#'
 SENTENCE_END = "。！？!?"
 CLAUSE_END = SENTENCE_END + "，,；;：:（()）"
 MAX_QUOTE = 80
@@ -378,25 +375,6 @@ def _ranked(found: list[Candidate]) -> list[Candidate]:
 Line = tuple[str, str]  # code, comment
 
 
-def _q(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar (JSON's string syntax is YAML's)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _render(lines: list[Line]) -> str:
-    """The lines with their comments lined up in one column (as a CJK editor shows them)."""
-    out = []
-    for code, comment in lines:
-        if comment:
-            code += " " * max(COMMENT_COLUMN - _width(code), 2) + "# " + comment
-        out.append(code)
-    return "\n".join(out) + "\n"
-
-
 def active_and_rest(found: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
     """The tiles a draft makes active (the most telling proved ones with an as-of), and the rest."""
     # in digits: a tile prints its number from its quote's digits
@@ -413,12 +391,12 @@ def draft_text(article: Article, found: list[Candidate], province: str) -> str:
         (f"# Drafted by `briefing draft` from seeds/{article.file}: write the title, lead, headings", ""),
         ("# and points (every 某某) in your own words, check each guess against the article, then run", ""),
         ("# `briefing check`.", ""),
-        (f"province: {_q(province)}", ""),
+        (f"province: {yaml_quoted(province)}", ""),
         ("regions:", "guessed from the article: check" if article.regions else "受援地区, 1–6"),
-        *((f"  - {_q(region)}", "") for region in article.regions or [f"{FILL_IN}地区{FILL_IN}县"]),
-        (f"period: {_q(period)}", "the years of the tiles: check" if period[:2] != "20XX" else "时期"),
-        (f"title: {_q(province + TITLE_TODO)}", "≤ 40 characters"),
-        (f"lead: {_q(LEAD_TODO)}", "80–130 characters"),
+        *((f"  - {yaml_quoted(region)}", "") for region in article.regions or [f"{FILL_IN}地区{FILL_IN}县"]),
+        (f"period: {yaml_quoted(period)}", "the years of the tiles: check" if period[:2] != "20XX" else "时期"),
+        (f"title: {yaml_quoted(province + TITLE_TODO)}", "≤ 40 characters"),
+        (f"lead: {yaml_quoted(LEAD_TODO)}", "80–130 characters"),
         ("metrics:", f"{len(found)} figures found; the {len(active)} most telling active"),
     ]
     for candidate in active:
@@ -430,15 +408,15 @@ def draft_text(article: Article, found: list[Candidate], province: str) -> str:
     lines += _section_lines(article)
     lines += [
         ("sources:", ""),
-        (f"  - id: {_q(article.id)}", ""),
-        (f"    file: {_q(article.file)}", ""),
-        (f"    title: {_q(article.title)}", "guessed from the article's first lines: check"),
-        (f"    publisher: {_q(article.publisher)}", "") if article.publisher
-        else (f"    # publisher: {_q('发布单位')}", "the article does not say"),
+        (f"  - id: {yaml_quoted(article.id)}", ""),
+        (f"    file: {yaml_quoted(article.file)}", ""),
+        (f"    title: {yaml_quoted(article.title)}", "guessed from the article's first lines: check"),
+        (f"    publisher: {yaml_quoted(article.publisher)}", "") if article.publisher
+        else (f"    # publisher: {yaml_quoted('发布单位')}", "the article does not say"),
         (f"    date: {article.date.isoformat()}", "") if article.date
         else ("    # date: 2021-06-30", "the article does not say"),
     ]
-    return _render(lines)
+    return commented(lines)
 
 
 def _metric_lines(candidate: Candidate, source_id: str, indent: str) -> list[Line]:
@@ -447,16 +425,16 @@ def _metric_lines(candidate: Candidate, source_id: str, indent: str) -> list[Lin
         notes.append("check cannot prove this form yet")
     lines = [
         (f"- kind: {candidate.kind}", "; ".join(notes)),
-        (f"  label: {_q(candidate.label)}", ""),
+        (f"  label: {yaml_quoted(candidate.label)}", ""),
         (f"  value: {format_number(candidate.value)}", ""),
-        (f"  unit: {_q(candidate.unit)}", ""),
+        (f"  unit: {yaml_quoted(candidate.unit)}", ""),
     ]
     if candidate.qualifier:
-        lines.append((f"  qualifier: {_q(candidate.qualifier)}", ""))
+        lines.append((f"  qualifier: {yaml_quoted(candidate.qualifier)}", ""))
     lines += [
-        (f"  as_of: {_q(candidate.as_of or '20XX年')}", "" if candidate.as_of else "not in its sentence: fill in"),
-        (f"  source: {_q(source_id)}", ""),
-        (f"  quote: {_q(candidate.quote)}", ""),
+        (f"  as_of: {yaml_quoted(candidate.as_of or '20XX年')}", "" if candidate.as_of else "not in its sentence: fill in"),
+        (f"  source: {yaml_quoted(source_id)}", ""),
+        (f"  quote: {yaml_quoted(candidate.quote)}", ""),
     ]
     return [(indent + code, comment) for code, comment in lines]
 
@@ -469,16 +447,16 @@ def _section_lines(article: Article) -> list[Line]:
     headings = dict(article.headings)
     for number in range(SECTIONS):
         lines += [
-            (f"  - heading: {_q(HEADING_TODO)}", "≤ 16 characters"),
+            (f"  - heading: {yaml_quoted(HEADING_TODO)}", "≤ 16 characters"),
             ("    points:", ""),
-            (f"      - text: {_q(POINT_TODO)}", ""),
-            (f"        source: {_q(article.id)}", ""),
+            (f"      - text: {yaml_quoted(POINT_TODO)}", ""),
+            (f"        source: {yaml_quoted(article.id)}", ""),
         ]
         for index in range(number * per, min(len(paragraphs), (number + 1) * per)):
             if index in headings:
                 lines.append((f"      # the article's heading: {headings[index]}", ""))
-            lines.append((f"      # - text: {_q(squeeze(paragraphs[index]))}", ""))
-            lines.append((f"      #   source: {_q(article.id)}", ""))
+            lines.append((f"      # - text: {yaml_quoted(squeeze(paragraphs[index]))}", ""))
+            lines.append((f"      #   source: {yaml_quoted(article.id)}", ""))
     return lines
 
 

@@ -86,14 +86,19 @@ def skeleton_lines(province: str) -> list[tuple[str, str]]:
     ]
 
 
-def skeleton(province: str) -> str:
-    """The text of a new brief for ``province``, its comments lined up in one column of a CJK display."""
-    lines = []
-    for code, comment in skeleton_lines(province):
+def commented(lines: list[tuple[str, str]]) -> str:
+    """YAML lines (code, comment), the comments lined up in one column of a CJK display."""
+    out = []
+    for code, comment in lines:
         if comment:
             code += " " * max(COMMENT_COLUMN - display_width(code), 2) + "# " + comment
-        lines.append(code)
-    return "\n".join(lines) + "\n"
+        out.append(code)
+    return "\n".join(out) + "\n"
+
+
+def skeleton(province: str) -> str:
+    """The text of a new brief for ``province``, its comments lined up in one column of a CJK display."""
+    return commented(skeleton_lines(province))
 
 
 def province_problem(text: str, slug: str, province: str) -> BriefError | None:
