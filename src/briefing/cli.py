@@ -13,6 +13,19 @@ from .errors import BriefError
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 FOLDER = click.Path(file_okay=False, path_type=Path)
 
+# arguments and options of more than one command
+BRIEF_ARGS = click.argument("briefs", nargs=-1, type=EXISTING_FILE, metavar="[BRIEF]...")
+BRIEFS_DIR = click.option("--briefs", "briefs_dir", type=FOLDER, default=None,
+              help="Folder of briefs built when no BRIEF is named; also holds report.yaml. [default: briefs]")
+OUT_DIR = click.option("--out", "out_dir", type=FOLDER, default=Path("out"), show_default=True,
+              help="Folder the PDFs are written to.")
+SEEDS_DIR = click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
+              help="Folder of source documents the briefs cite. [default: seeds/ beside the briefs folder]")
+JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes. [default: the number of CPUs this process may use]")
+PAPER = click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size; the layout adapts and each briefing stays one page.")
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
@@ -25,21 +38,16 @@ def main() -> None:
 
 
 @main.command(short_help="Build a PDF of each brief, and out/combined.pdf.")
-@click.argument("briefs", nargs=-1, type=EXISTING_FILE, metavar="[BRIEF]...")
-@click.option("--briefs", "briefs_dir", type=FOLDER, default=None,
-              help="Folder of briefs built when no BRIEF is named; also holds report.yaml. [default: briefs]")
-@click.option("--out", "out_dir", type=FOLDER, default=Path("out"), show_default=True,
-              help="Folder the PDFs are written to.")
-@click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
-              help="Folder of source documents the briefs cite. [default: seeds/ beside the briefs folder]")
+@BRIEF_ARGS
+@BRIEFS_DIR
+@OUT_DIR
+@SEEDS_DIR
 @click.option("--no-combined", is_flag=True, help="Do not write combined.pdf.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes. [default: the number of CPUs this process may use]")
+@JOBS
 @click.option("--force", is_flag=True, help="Rebuild every PDF, even those whose inputs did not change.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the PDFs left unchanged, and the time taken.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="Paper size; the layout adapts and each briefing stays one page.")
+@PAPER
 @click.option("--grayscale", is_flag=True, help="For black-and-white printers: every colour and photo in grey.")
 @click.option("--watermark", metavar="TEXT", default=None,
               help="Large light diagonal text under the content of every page, e.g. 内部资料 or 征求意见稿.")
@@ -153,7 +161,7 @@ class _progress:
 
 
 @main.command(short_help="Check briefs and prove their figures; write nothing.")
-@click.argument("briefs", nargs=-1, type=EXISTING_FILE, metavar="[BRIEF]...")
+@BRIEF_ARGS
 @click.option("--briefs", "briefs_dir", type=FOLDER, default=None,
               help="Folder of briefs checked when no BRIEF is named; also holds report.yaml. [default: briefs]")
 @click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
@@ -227,17 +235,12 @@ def new(slug: str, province: str, briefs_dir: Path) -> None:
 
 
 @main.command(short_help="Build, then rebuild whenever a brief, seed, photo or font changes.")
-@click.argument("briefs", nargs=-1, type=EXISTING_FILE, metavar="[BRIEF]...")
-@click.option("--briefs", "briefs_dir", type=FOLDER, default=None,
-              help="Folder of briefs built when no BRIEF is named; also holds report.yaml. [default: briefs]")
-@click.option("--out", "out_dir", type=FOLDER, default=Path("out"), show_default=True,
-              help="Folder the PDFs are written to.")
-@click.option("--seeds", "seeds_dir", type=FOLDER, default=None,
-              help="Folder of source documents the briefs cite. [default: seeds/ beside the briefs folder]")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes. [default: the number of CPUs this process may use]")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="Paper size; the layout adapts and each briefing stays one page.")
+@BRIEF_ARGS
+@BRIEFS_DIR
+@OUT_DIR
+@SEEDS_DIR
+@JOBS
+@PAPER
 @click.option("--poll", is_flag=True,
               help="Look for changes by reading file times every 0.2 s instead of being told by the system "
                    "(for network folders).")
