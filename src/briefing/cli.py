@@ -50,7 +50,7 @@ def main() -> None:
 @PAPER
 @click.option("--grayscale", is_flag=True, help="For black-and-white printers: every colour and photo in grey.")
 @click.option("--watermark", metavar="TEXT", default=None,
-              help="Large light diagonal text under the content of every page, e.g. 内部资料 or 征求意见稿.")
+              help="Large hollow diagonal letters over every page, e.g. 内部资料 or 征求意见稿.")
 def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seeds_dir: Path | None,
           no_combined: bool, jobs: int | None, force: bool, quiet: bool, verbose: bool, paper: str,
           grayscale: bool, watermark: str | None) -> None:
