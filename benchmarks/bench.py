@@ -625,7 +625,7 @@ PROFILE_GROUPS = [  # (label, [(file suffix, function name), ...]): cumulative t
     ("  building flowables at each size (page_flowables)", [("briefing/layout.py", "page_flowables")]),
     ("  measuring them (measure: wraps)", [("briefing/layout.py", "measure")]),
     ("    line breaking (TextBlock.break_lines)", [("briefing/textblock.py", "break_lines")]),
-    ("draw one brief's page (render.brief_body)", [("briefing/render.py", "brief_body")]),
+    ("draw one brief's page (render.brief_bodies)", [("briefing/render.py", "brief_bodies")]),
     ("write one brief's PDF from it (render.brief_pdf_of_body)", [("briefing/render.py", "brief_pdf_of_body")]),
     ("combined report: choosing its plan (report.choose_plan)", [("briefing/report.py", "choose_plan")]),
     ("combined report: front matter (report.draw_front)", [("briefing/report.py", "draw_front")]),

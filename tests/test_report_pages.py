@@ -1,6 +1,6 @@
-"""The combined report page by page, as a reader sees it: no page of its own more than half white, no
-text under 9 pt, the 报尾 on an even last page, no figure split from its unit in the overview; for the
-shipped briefs and for 36 synthetic provinces."""
+"""The combined report page by page, as a reader sees it: no page but the cover and contents more than
+half white, no text under 9 pt, the 报尾 on an even last page, no figure split from its unit in the
+overview; for the shipped briefs and for 36 synthetic provinces."""
 from __future__ import annotations
 
 import shutil
@@ -66,7 +66,10 @@ def test_no_page_of_the_report_more_than_half_white_and_no_glyph_under_9pt(combi
     own, front = _own_pages(combined)
     assert len(measured) % 2 == 0, "the 报尾's page is even"
     assert own and max(own) == len(measured) - 1
-    whites = {index + 1: round(measured[index].white, 2) for index in sorted(own)}
+    # the province pages too: reprinted without their 版记 (the report's one is on its last page),
+    # they keep the white it left at their foot (about 0.23 of the type area for the shipped briefs)
+    reprints = set(range(len(measured))) - own - front
+    whites = {index + 1: round(measured[index].white, 2) for index in sorted(own | reprints)}
     assert max(whites.values()) <= HALF, whites
     for index in sorted(own | front):
         assert measured[index].smallest >= SMALLEST, (index + 1, measured[index].smallest)

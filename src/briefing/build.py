@@ -73,8 +73,8 @@ class Checked:
 
 @dataclass(frozen=True)
 class Written:
-    """A brief's PDF was written (``pdf`` is its pdf_stamp) at ``body_size``; ``body`` is its drawn page,
-    for the combined report."""
+    """A brief's PDF was written (``pdf`` is its pdf_stamp) at ``body_size``; ``body`` is its drawn page
+    as the combined report reprints it."""
 
     index: int
     pdf: tuple[int, ...]
@@ -84,7 +84,8 @@ class Written:
 
 @dataclass(frozen=True)
 class Drawn:
-    """An unchanged brief's page drawn again (at its known body size) for a combined report made anew."""
+    """An unchanged brief's page drawn again (at its known body size) for a combined report made anew
+    (as it reprints it)."""
 
     index: int
     body: "Body"
@@ -235,16 +236,16 @@ def write_one(job: _Job, task: _Task, checked: Checked) -> "Written | Drawn | Ch
     """Fit a checked brief to its page, draw it and write its PDF; a brief that does not fit comes back
     as a Checked with the problem. An unchanged brief (``task.write`` false) is only drawn again."""
     from .layout import lay_out
-    from .render import brief_body, brief_pdf_of_body
+    from .render import brief_bodies, brief_pdf_of_body
 
     try:
         with signals_end_at_once():
             if not task.write:
                 page = page_at_size(task.path, checked, job.settings, job.geometry)
-                return Drawn(task.index, brief_body(page, job.settings, job.geometry))
+                return Drawn(task.index, brief_bodies(page, job.settings, job.geometry)[1])
             page = lay_out(_loaded(task.path, checked), job.settings, job.geometry, checked.photo)
-            body = brief_body(page, job.settings, job.geometry)
-            pdf = brief_pdf_of_body(task.path.stem, page.brief, body, job.settings, job.geometry)
+            own, body = brief_bodies(page, job.settings, job.geometry)
+            pdf = brief_pdf_of_body(task.path.stem, page.brief, own, job.settings, job.geometry)
     except BriefError as error:
         return Checked(task.index, task.path.stem, error.problems)
     except Exception as error:  # noqa: BLE001 - a bug met by one brief fails that brief, not the build

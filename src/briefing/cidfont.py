@@ -196,12 +196,16 @@ def _fonts_of(doc: PDFDocument) -> dict[str, set[str]]:
     return used
 
 
+def drawn_characters(doc: PDFDocument) -> dict[str, str]:
+    """The characters drawn in each face since they were last taken, in code point order."""
+    return {name: "".join(sorted(characters)) for name, characters in sorted(_fonts_of(doc).items()) if characters}
+
+
 def take_characters(doc: PDFDocument) -> dict[str, str]:
     """The characters drawn in each face since the last call, in code point order (the page that drew
     them embeds them)."""
-    used = _fonts_of(doc)
-    taken = {name: "".join(sorted(characters)) for name, characters in sorted(used.items()) if characters}
-    used.clear()
+    taken = drawn_characters(doc)
+    _fonts_of(doc).clear()
     return taken
 
 

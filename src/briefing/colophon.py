@@ -32,3 +32,20 @@ def colophon(settings: ReportSettings, ink) -> list[Flowable]:
               TwoEnds(TextBlock(settings.unit, line), TextBlock(f"{settings.date_label}印发", dated)),
               HRFlowable(width="100%", thickness=THICK, color=ink, spaceBefore=3)]
     return parts
+
+
+class ReprintEnds(Flowable):
+    """A zero-size mark just before a page's own 版记: a combined report reprints the page only as drawn
+    up to here (its one 版记 is its own, on its last page; ``render.draw_pages``)."""
+
+    _ZEROSIZE = _SPACETRANSFER = True  # takes no room and passes the space after the flowable above on
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+        canvas.end_reprint()  # and draws nothing, not even the q/cm/Q of Flowable.drawOn

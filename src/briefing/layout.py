@@ -18,7 +18,7 @@ from .model import Brief, LoadedBrief, ReportSettings, source_numbers
 from .geometry import PHOTO_SHARE, PageGeometry
 from .photos import PreparedPhoto
 from .provenance import printed_figure
-from .colophon import colophon
+from .colophon import ReprintEnds, colophon
 from .tagging import structure
 from .textblock import Run, TextBlock, TwoEnds, marker, phrased
 
@@ -278,7 +278,7 @@ def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: fl
     ] + section_flowables(brief, st)
     footer = [HRFlowable(width="100%", thickness=0.5, color=GREY, spaceBefore=4, spaceAfter=3),
               TextBlock(source_line(brief), ParagraphStyle("sources-end", parent=st.sources, spaceAfter=6)),
-              *colophon(settings, INK)]
+              ReprintEnds(), *colophon(settings, INK)]
     return main, footer
 
 

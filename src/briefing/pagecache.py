@@ -2,7 +2,7 @@
 again after one brief of 1000 changed does not check and draw the other 999 again.
 
 An entry holds what the combined report needs of one brief: the brief (as JSON), and its drawn page
-(``render.Body``). It is used only when it was made from the very inputs the build finds (the brief,
+(``render.Body``, as the report reprints it). It is used only when it was made from the very inputs the build finds (the brief,
 its seeds and photo, the settings, the fonts, the version and options, its body size: ``key``). An
 entry that is missing, torn, of another format or of other inputs is not used: the brief is checked
 and drawn again.
@@ -32,7 +32,7 @@ from .pdfdocument import Image, Link
 from .render import Body, Mark
 
 FILE = ".briefing-pages"
-FORMAT = 2
+FORMAT = 3  # 3: a page as the report reprints it, without its 版记
 MAGIC = b"briefing pages 1\n"
 TRAILER = struct.Struct(">QI")  # where the index starts, its CRC-32
 

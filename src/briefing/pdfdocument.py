@@ -7,7 +7,7 @@ The file is PDF/A-2b (XMP metadata that repeats the document information, an sRG
 printable annotations) and tagged PDF/UA-1 (the pages' elements, ``tagging``, under one Document
 element; a parent tree from each page's marked content and each link back to its element).
 
-Pages are drawn elsewhere (ReportLab's canvas, ``render.brief_body``) into ``Body`` values; this
+Pages are drawn elsewhere (ReportLab's canvas, ``render.brief_bodies``) into ``Body`` values; this
 module only writes them, which is why the combined report of 1000 briefs needs no more memory than
 that of 3.
 """

@@ -20,7 +20,7 @@ from .layout import INK, BriefPage, PageGeometry
 from .model import Brief, ReportSettings
 from .pdfdocument import Image, Link, Metadata, PdfDocument
 from .pdfwrite import check_content
-from .tagging import PageTags, artifact, page_content, tagged
+from .tagging import PageTags, artifact, pack, page_content, tagged
 
 PAGE_NUMBER_SIZE = 14.0  # 4号
 
@@ -56,7 +56,7 @@ class Mark:
 class Body:
     """A drawn page but for its page number and watermark: its content stream (compressed), the
     characters it drew in each face, its images, its links, its bookmarks and its structure elements
-    (``tagging``). A briefing's body is the same in its PDF and in the combined report."""
+    (``tagging``). A briefing's body in the combined report is its body in its own PDF up to its 版记."""
 
     stream: bytes
     characters: dict[str, str]
@@ -77,6 +77,14 @@ class RecordingCanvas(Canvas):
         self.marks: list[Mark] = []
         self.images: dict[str, Image] = {}
         self.tags = PageTags()
+        self.reprint_end: _Drawn | None = None
+
+    def end_reprint(self) -> None:
+        """What this page draws from here on is left out of its reprint (``draw_pages``)."""
+        if self.tags.stack:
+            raise RuntimeError(f"a page's reprint ends inside structure elements {[e.role for e, _ in self.tags.stack]}")
+        self.reprint_end = _Drawn(len(self._code), cidfont.drawn_characters(self._doc), len(self.images),
+                                  len(self.links), len(self.marks), len(self.tags.top))
 
     def draw_jpeg(self, jpeg: bytes, pixel_width: int, pixel_height: int, gray: bool, width: float,
                   height: float, alt: str = "") -> None:
@@ -146,20 +154,47 @@ def to_gray(color: Color | str) -> Color:
 WATERMARK_GREY = Color(0.74, 0.74, 0.74)
 
 
-def draw_pages(story: list[Flowable], geometry: PageGeometry) -> list[Body]:
-    """Lay out and draw ``story`` in the type area, page after page; each page's ``Body``."""
+@dataclass(frozen=True)
+class _Drawn:
+    """How much a page had drawn when its reprint ended: operators, characters, images, links, bookmarks
+    and top-level structure elements."""
+
+    code: int
+    characters: dict[str, str]
+    images: int
+    links: int
+    marks: int
+    elements: int
+
+
+def _content(code: list[str]) -> bytes:
+    return deflate(check_content(page_content(code).encode("utf8")))
+
+
+def draw_pages(story: list[Flowable], geometry: PageGeometry, reprints: list[Body] | None = None) -> list[Body]:
+    """Lay out and draw ``story`` in the type area, page after page; each page's ``Body``. With
+    ``reprints``, each page's body as a report reprints it goes there too: as drawn up to its
+    ``colophon.ReprintEnds`` (its elements and marked content before it, which are numbered first),
+    or whole."""
     bodies: list[Body] = []
 
     def on_page_end(canvas: RecordingCanvas, doc: BaseDocTemplate) -> None:
         if canvas._formsinuse:
             raise RuntimeError("an image drawn through ReportLab, which keeps it: draw it with draw_jpeg")
-        stream = deflate(check_content(page_content(canvas._code).encode("utf8")))
+        end, canvas.reprint_end = canvas.reprint_end, None
+        if reprints is not None and end is not None:
+            reprints.append(Body(_content(canvas._code[:end.code]), end.characters,
+                                 tuple(canvas.images.values())[:end.images], tuple(canvas.links[:end.links]),
+                                 tuple(canvas.marks[:end.marks]), pack(canvas.tags.top[:end.elements])))
+        stream = _content(canvas._code)
         del canvas._code[:]
         bodies.append(Body(stream, cidfont.take_characters(canvas._doc), tuple(canvas.images.values()),
                            tuple(canvas.links), tuple(canvas.marks), canvas.tags.take()))
         canvas.images.clear()
         canvas.links.clear()
         canvas.marks.clear()
+        if reprints is not None and end is None:
+            reprints.append(bodies[-1])
 
     frame = Frame(geometry.left, geometry.bottom, geometry.width, geometry.height, id="type-area",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -235,18 +270,20 @@ def metadata(settings: ReportSettings, title: str, subject: str, keywords: list[
     return Metadata(title, settings.unit, subject, keywords, settings.date)
 
 
-def brief_body(page: BriefPage, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> Body:
-    """A briefing page drawn (without its page number and watermark), ready for its PDF and the combined
-    report."""
-    bodies = draw_pages(list(page.flowables), geometry)
+def brief_bodies(page: BriefPage, settings: ReportSettings,
+                 geometry: PageGeometry = PageGeometry()) -> tuple[Body, Body]:
+    """A briefing page drawn (without its page number and watermark): for its own PDF, and as the
+    combined report reprints it, without its 版记 (the report has one, on its last page: GB/T 9704)."""
+    reprints: list[Body] = []
+    bodies = draw_pages(list(page.flowables), geometry, reprints)
     if len(bodies) != 1:
         raise RuntimeError(f"{page.stem}: the briefing took {len(bodies)} pages, not one")
-    return bodies[0]
+    return bodies[0], reprints[0]
 
 
 def brief_pdf_of_body(stem: str, brief: Brief, body: Body, settings: ReportSettings,
                       geometry: PageGeometry = PageGeometry()) -> bytes:
-    """The one-page PDF of a briefing whose page is drawn (``brief_body``)."""
+    """The one-page PDF of a briefing whose page is drawn (``brief_bodies``)."""
     buffer = io.BytesIO()
     pdf = PdfDocument(buffer, geometry.size, 1, metadata(
         settings, title=f"{settings.name}：{brief.title}",
@@ -260,4 +297,4 @@ def brief_pdf_of_body(stem: str, brief: Brief, body: Body, settings: ReportSetti
 
 def brief_pdf(page: BriefPage, settings: ReportSettings, geometry: PageGeometry = PageGeometry()) -> bytes:
     """The one-page PDF of a briefing."""
-    return brief_pdf_of_body(page.stem, page.brief, brief_body(page, settings, geometry), settings, geometry)
+    return brief_pdf_of_body(page.stem, page.brief, brief_bodies(page, settings, geometry)[0], settings, geometry)
