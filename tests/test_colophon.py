@@ -8,6 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from briefing.geometry import PageGeometry
 from conftest import STEMS, outline_pages, page_texts, squeeze
 from test_pdfa_ua import _tree
 
@@ -43,10 +44,25 @@ def _marked_content(path: Path, page_index: int) -> tuple[set[int], set[int]]:
         doc.close()
 
 
+def _foot(path: Path, page_index: int) -> tuple[float, float]:
+    """The bottom of the lowest character in the type area (the page number is below it) and of the
+    sources line's first."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        textpage = doc[page_index].get_textpage()
+        text = textpage.get_text_range()
+        bottoms = [textpage.get_charbox(index)[1] for index in range(textpage.count_chars())
+                   if not textpage.get_text_range(index, 1).isspace()]
+        lowest = min(bottom for bottom in bottoms if bottom > PageGeometry().bottom)
+        return lowest, textpage.get_charbox(text.index("资料来源"))[1]
+    finally:
+        doc.close()
+
+
 def test_a_reprinted_page_is_its_briefing_s_page_up_to_its_colophon(built: Path) -> None:
-    """Each province page of the report: the text of its briefing's page before the 版记, and its
-    structure tree that of the briefing's page less the 版记's elements, every MCID drawn (none left
-    over for the 版记 not drawn)."""
+    """Each province page of the report: the text of its briefing's page before the 版记, its foot (the
+    sources) moved down into the 版记's place, and its structure tree that of the briefing's page less
+    the 版记's elements, every MCID drawn (none left over for the 版记 not drawn)."""
     combined = built / "combined.pdf"
     texts, pages = page_texts(combined), outline_pages(combined)
     for stem in STEMS:
@@ -56,6 +72,8 @@ def test_a_reprinted_page_is_its_briefing_s_page_up_to_its_colophon(built: Path)
         kept = squeeze(own)[:squeeze(own).index("报：")]
         assert reprint.startswith(kept), stem
         assert reprint[len(kept):].strip("—0123456789") == "", (stem, reprint[len(kept):])
+        (own_lowest, own_sources), (lowest, sources) = _foot(built / f"{stem}.pdf", 0), _foot(combined, index)
+        assert abs(lowest - own_lowest) < 6 and sources < own_sources - 60, (stem, lowest, own_lowest, sources, own_sources)
         drawn, tree = _marked_content(combined, index)
         own_drawn, own_tree = _marked_content(built / f"{stem}.pdf", 0)
         assert drawn == tree == set(range(len(tree))), stem

@@ -16,7 +16,7 @@ from briefing.geometry import PageGeometry
 from briefing.layout import lay_out
 from briefing.pdfdocument import Metadata, PdfDocument
 from briefing.pdfwrite import PdfWriter, name, text_string
-from briefing.render import brief_body
+from briefing.render import brief_bodies
 from briefing.report import CombinedReport, Province
 from conftest import BRIEFS, STEMS, page_texts, part_pages
 
@@ -114,7 +114,7 @@ def seed_pages() -> tuple[list[Province], list, object]:
     for stem in STEMS:
         loaded, photo = load_checked(BRIEFS / f"{stem}.yaml", SEEDS, geometry)
         provinces.append(Province(stem, loaded.brief))
-        bodies.append(brief_body(lay_out(loaded, settings, geometry, photo), settings, geometry))
+        bodies.append(brief_bodies(lay_out(loaded, settings, geometry, photo), settings, geometry)[1])  # as reprinted
     return provinces * 3, bodies * 3, settings
 
 

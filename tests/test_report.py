@@ -1,6 +1,7 @@
 """The combined report read back: overview table, charts, sources appendix, 报尾, page numbers, metadata."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pikepdf
@@ -234,8 +235,9 @@ def _contents(page: pikepdf.Page) -> list[bytes]:
 
 
 def test_province_pages_are_their_briefings_pages(built: Path) -> None:
-    """Each province page carries its briefing's drawn page as it is (the same content stream and image
-    bytes), with only its own page number drawn after it (read last)."""
+    """Each province page carries its briefing's drawn page as it is up to its 版记 (the same operators,
+    its foot, the sources, moved down into the 版记's place; the same image bytes), with only its own page
+    number drawn after it (read last)."""
     first = part_pages(built / "combined.pdf")["各省市简报"]
     with pikepdf.open(built / "combined.pdf") as combined:
         for offset, stem in enumerate(STEMS):
@@ -244,7 +246,11 @@ def test_province_pages_are_their_briefings_pages(built: Path) -> None:
                 (own,) = alone.pages
                 body, number_stream = _contents(page)
                 own_body, own_number_stream = _contents(own)
-                assert body == own_body and len(body) > 2000, stem
+                move = re.search(rb"\nq\n1 0 0 1 0 -[0-9.]+ cm\n", body)
+                assert move and body.endswith(b"Q\nEMC\n"), stem
+                head, foot = body[:move.start() + 1], body[move.end():-len(b"Q\nEMC\n")]
+                assert own_body.startswith(head + foot) and len(head) > 2000 and b"Tj" in foot, stem
+                assert len(own_body) > len(head + foot) + 200, "the 版记 is left out"
                 assert number_stream != own_number_stream
                 images = {bytes(x.read_raw_bytes()) for _, x in page.Resources.get("/XObject", {}).items()}
                 own_images = {bytes(x.read_raw_bytes()) for _, x in own.Resources.get("/XObject", {}).items()}

@@ -66,8 +66,8 @@ def test_no_page_of_the_report_more_than_half_white_and_no_glyph_under_9pt(combi
     own, front = _own_pages(combined)
     assert len(measured) % 2 == 0, "the 报尾's page is even"
     assert own and max(own) == len(measured) - 1
-    # the province pages too: reprinted without their 版记 (the report's one is on its last page),
-    # they keep the white it left at their foot (about 0.23 of the type area for the shipped briefs)
+    # the province pages too: reprinted without their 版记 (the report's one is on its last page), their
+    # sources moved down into its place, they keep the white it left (0.20 of the type area, shipped briefs)
     reprints = set(range(len(measured))) - own - front
     whites = {index + 1: round(measured[index].white, 2) for index in sorted(own | reprints)}
     assert max(whites.values()) <= HALF, whites

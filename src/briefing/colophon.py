@@ -34,18 +34,22 @@ def colophon(settings: ReportSettings, ink) -> list[Flowable]:
     return parts
 
 
-class ReprintEnds(Flowable):
-    """A zero-size mark just before a page's own 版记: a combined report reprints the page only as drawn
-    up to here (its one 版记 is its own, on its last page; ``render.draw_pages``)."""
+class Reprint(Flowable):
+    """A zero-size mark on a briefing's page for a combined report that reprints it (``render.draw_pages``):
+    ``FOOT`` where the page's foot (rule and sources) starts, ``END`` where its own 版记 starts. The report
+    reprints the page as drawn up to ``END``, its foot moved down into the 版记's place (the report has
+    one 版记, its own, on its last page)."""
 
+    FOOT, END = "foot", "end"
     _ZEROSIZE = _SPACETRANSFER = True  # takes no room and passes the space after the flowable above on
 
-    def __init__(self) -> None:
+    def __init__(self, part: str) -> None:
         super().__init__()
+        self.part = part
         self.width = self.height = 0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
     def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
-        canvas.end_reprint()  # and draws nothing, not even the q/cm/Q of Flowable.drawOn
+        canvas.reprint_mark(self.part, y)  # and draws nothing, not even the q/cm/Q of Flowable.drawOn

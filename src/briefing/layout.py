@@ -18,7 +18,7 @@ from .model import Brief, LoadedBrief, ReportSettings, source_numbers
 from .geometry import PHOTO_SHARE, PageGeometry
 from .photos import PreparedPhoto
 from .provenance import printed_figure
-from .colophon import ReprintEnds, colophon
+from .colophon import Reprint, colophon
 from .tagging import structure
 from .textblock import Run, TextBlock, TwoEnds, marker, phrased
 
@@ -276,9 +276,9 @@ def page_flowables(brief: Brief, settings: ReportSettings, st: Styles, width: fl
         lead_with_photo(brief, photo, st, width) if photo else TextBlock(brief.lead, st.lead, words=words),
         metric_tiles(brief, st, width),
     ] + section_flowables(brief, st)
-    footer = [HRFlowable(width="100%", thickness=0.5, color=GREY, spaceBefore=4, spaceAfter=3),
+    footer = [Reprint(Reprint.FOOT), HRFlowable(width="100%", thickness=0.5, color=GREY, spaceBefore=4, spaceAfter=3),
               TextBlock(source_line(brief), ParagraphStyle("sources-end", parent=st.sources, spaceAfter=6)),
-              ReprintEnds(), *colophon(settings, INK)]
+              Reprint(Reprint.END), *colophon(settings, INK)]
     return main, footer
 
 

@@ -15,6 +15,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from . import cidfont, fonts
 from .cidfont import line_of_text
+from .colophon import Reprint
 from .flate import deflate
 from .layout import INK, BriefPage, PageGeometry
 from .model import Brief, ReportSettings
@@ -77,14 +78,14 @@ class RecordingCanvas(Canvas):
         self.marks: list[Mark] = []
         self.images: dict[str, Image] = {}
         self.tags = PageTags()
-        self.reprint_end: _Drawn | None = None
+        self.reprint: dict[str, _Drawn] = {}
 
-    def end_reprint(self) -> None:
-        """What this page draws from here on is left out of its reprint (``draw_pages``)."""
+    def reprint_mark(self, part: str, y: float) -> None:
+        """Where a part of this page's reprint starts (``colophon.Reprint``; ``draw_pages``), at height ``y``."""
         if self.tags.stack:
-            raise RuntimeError(f"a page's reprint ends inside structure elements {[e.role for e, _ in self.tags.stack]}")
-        self.reprint_end = _Drawn(len(self._code), cidfont.drawn_characters(self._doc), len(self.images),
-                                  len(self.links), len(self.marks), len(self.tags.top))
+            raise RuntimeError(f"a reprint's {part} starts inside structure elements {[e.role for e, _ in self.tags.stack]}")
+        self.reprint[part] = _Drawn(len(self._code), y, cidfont.drawn_characters(self._doc), len(self.images),
+                                    len(self.links), len(self.marks), len(self.tags.top))
 
     def draw_jpeg(self, jpeg: bytes, pixel_width: int, pixel_height: int, gray: bool, width: float,
                   height: float, alt: str = "") -> None:
@@ -156,10 +157,11 @@ WATERMARK_GREY = Color(0.74, 0.74, 0.74)
 
 @dataclass(frozen=True)
 class _Drawn:
-    """How much a page had drawn when its reprint ended: operators, characters, images, links, bookmarks
-    and top-level structure elements."""
+    """How much a page had drawn at a ``colophon.Reprint`` mark (at height ``y``): operators, characters,
+    images, links, bookmarks and top-level structure elements."""
 
     code: int
+    y: float
     characters: dict[str, str]
     images: int
     links: int
@@ -171,21 +173,34 @@ def _content(code: list[str]) -> bytes:
     return deflate(check_content(page_content(code).encode("utf8")))
 
 
+def _reprint(canvas: RecordingCanvas, parts: dict[str, _Drawn], bottom: float) -> Body:
+    """The page as a report reprints it: as drawn up to its ``END`` mark (its elements and marked content
+    before it come first, so none is left without content), what it drew from its ``FOOT`` mark on
+    moved down by what followed ``END`` (to ``bottom``)."""
+    end, foot = parts[Reprint.END], parts.get(Reprint.FOOT)
+    code, links = canvas._code[:end.code], canvas.links[:end.links]
+    if foot is not None and end.y > bottom:
+        drop = end.y - bottom
+        code = [*code[:foot.code], "q", f"1 0 0 1 0 {fp_str(-drop)} cm", *code[foot.code:], "Q"]
+        links = links[:foot.links] + [Link(link.target, (x0, y0 - drop, x1, y1 - drop))
+                                      for link in links[foot.links:] for x0, y0, x1, y1 in [link.rect]]
+    return Body(_content(code), end.characters, tuple(canvas.images.values())[:end.images], tuple(links),
+                tuple(canvas.marks[:end.marks]), pack(canvas.tags.top[:end.elements]))
+
+
 def draw_pages(story: list[Flowable], geometry: PageGeometry, reprints: list[Body] | None = None) -> list[Body]:
     """Lay out and draw ``story`` in the type area, page after page; each page's ``Body``. With
-    ``reprints``, each page's body as a report reprints it goes there too: as drawn up to its
-    ``colophon.ReprintEnds`` (its elements and marked content before it, which are numbered first),
-    or whole."""
+    ``reprints``, each page's body as a report reprints it goes there too (``_reprint``; whole when
+    the page has no ``colophon.Reprint`` marks)."""
     bodies: list[Body] = []
 
     def on_page_end(canvas: RecordingCanvas, doc: BaseDocTemplate) -> None:
         if canvas._formsinuse:
             raise RuntimeError("an image drawn through ReportLab, which keeps it: draw it with draw_jpeg")
-        end, canvas.reprint_end = canvas.reprint_end, None
-        if reprints is not None and end is not None:
-            reprints.append(Body(_content(canvas._code[:end.code]), end.characters,
-                                 tuple(canvas.images.values())[:end.images], tuple(canvas.links[:end.links]),
-                                 tuple(canvas.marks[:end.marks]), pack(canvas.tags.top[:end.elements])))
+        parts, canvas.reprint = canvas.reprint, {}
+        end = Reprint.END in parts
+        if reprints is not None and end:
+            reprints.append(_reprint(canvas, parts, doc.frame._y))
         stream = _content(canvas._code)
         del canvas._code[:]
         bodies.append(Body(stream, cidfont.take_characters(canvas._doc), tuple(canvas.images.values()),
@@ -193,7 +208,7 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry, reprints: list[Bod
         canvas.images.clear()
         canvas.links.clear()
         canvas.marks.clear()
-        if reprints is not None and end is None:
+        if reprints is not None and not end:
             reprints.append(bodies[-1])
 
     frame = Frame(geometry.left, geometry.bottom, geometry.width, geometry.height, id="type-area",
