@@ -9,8 +9,9 @@
 
 N = 3 is the three real briefs themselves; larger N are copies of them (cycled) for the 19 provinces
 and cities that send aid to Xinjiang, with the province name replaced in ``province``, ``title`` and
-``lead`` and some digits of point texts varied (same length, so each still fits its page). Metric
-values and quotes are never touched: the build proves each of them against its seed document.
+``lead``, each with its own copies of its seed documents: about half of the figures (never a year or a
+date) have their last digit changed in the brief and in its seeds alike (same length, so each still fits
+its page), so every synthetic brief proves against its own sources as a real one does.
 
 Only the standard library and the project's own dependencies (PyYAML) are used.
 """
@@ -34,7 +35,7 @@ import tarfile
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,17 +75,65 @@ def real_briefs(project: Path) -> list[Path]:
     return sorted(p for p in (project / "briefs").glob("*.yaml") if p.name != "report.yaml")
 
 
-def _vary_digits(text: str, rng: random.Random) -> str:
-    """Change the last digit of about half the numbers of a point text; never a year, never the length."""
-    def change(match: re.Match[str]) -> str:
-        number = match.group()
-        follows = text[match.end():match.end() + 1]
-        if follows == "年" or rng.random() < 0.5:
-            return number
+# A number in ASCII digits that a synthetic brief may vary: not a year (2021, 2021年) nor part of a date (6月, 7日)
+_NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9.])")
+_DATE_AFTER = "年月日号"
+
+
+def _variable(text: str, match: re.Match[str]) -> bool:
+    number = match.group()
+    return text[match.end():match.end() + 1] not in tuple(_DATE_AFTER) \
+        and not re.fullmatch(r"(19|20)\d\d", number)
+
+
+def _numbers(text: str) -> set[str]:
+    return {m.group() for m in _NUMBER.finditer(text) if _variable(text, m)}
+
+
+def _renumber(text: str, changes: dict[str, str]) -> str:
+    """``text`` with each variable number that ``changes`` names replaced; brief and seed alike."""
+    return _NUMBER.sub(lambda m: changes.get(m.group(), m.group()) if _variable(text, m) else m.group(), text)
+
+
+def _changes(numbers: set[str], rng: random.Random) -> dict[str, str]:
+    """About half of ``numbers`` with their last digit changed (never to 0 alone or after the point, so the
+    length and form stay): the figures a synthetic province states differently from its template."""
+    changes = {}
+    for number in sorted(numbers):
+        if rng.random() < 0.5:
+            continue
         last = number[-1]
-        choices = [d for d in "0123456789" if d != last and not (d == "0" and len(number) == 1)]
-        return number[:-1] + rng.choice(choices)
-    return re.sub(r"\d+(?:\.\d+)?", change, text)
+        zero_ok = len(number) > 1 and number[-2] != "."
+        changes[number] = number[:-1] + rng.choice([d for d in "123456789" + "0" * zero_ok if d != last])
+    return changes
+
+
+def _texts(value: object) -> Iterator[str]:
+    """Every string of ``value`` (a parsed brief or part of one), and every number as written."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, str):
+        yield value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield repr(value)
+
+
+def _strings(value: object, change: Callable[[str], str]) -> object:
+    """``value`` (a parsed brief or part of one) with ``change`` applied to every string and number in it."""
+    if isinstance(value, dict):
+        return {key: _strings(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_strings(item, change) for item in value]
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = repr(value)
+        changed = change(text)
+        return value if changed == text else type(value)(changed)
+    return value
 
 
 def _replace_province(text: str, old: str, new: str) -> str:
@@ -94,20 +143,25 @@ def _replace_province(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def synthetic_brief(template: dict, index: int) -> tuple[str, dict]:
-    """Brief number ``index`` of a batch: its province and the brief (a varied copy of ``template``)."""
-    province, _ = PROVINCES[index % len(PROVINCES)]
+def synthetic_brief(template: dict, index: int, seeds: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """Brief number ``index`` of a batch and its own seed documents (file name → text): a copy of ``template``
+    for the province of ``index``, with about half of its figures stated differently in the brief and in
+    its seeds alike (``seeds``: the template's seed texts by file name), so every figure still proves."""
+    province, stem = PROVINCES[index % len(PROVINCES)]
     old = template["province"]
-    rng = random.Random(index)
-    brief = dict(template)
+    files = [source["file"] for source in template["sources"]]
+    figures = set().union(*(_numbers(seeds[file]) for file in files))
+    stated = set().union(*(_numbers(text) for key, value in template.items() if key != "sources"
+                           for text in _texts(value)))
+    changes = _changes(stated & figures, random.Random(index))
+    renamed = {file: f"{Path(file).stem}-{stem}-{index:04d}{Path(file).suffix}" for file in files}
+    brief = {key: value if key in ("province", "regions", "sources") else _strings(value, lambda t: _renumber(t, changes))
+             for key, value in template.items()}
     brief["province"] = province
-    brief["title"] = _replace_province(template["title"], old, province)
-    brief["lead"] = _replace_province(template["lead"], old, province)
-    brief["sections"] = [
-        {**section, "points": [{**point, "text": _vary_digits(point["text"], rng)} for point in section["points"]]}
-        for section in template["sections"]
-    ]
-    return province, brief
+    brief["title"] = _replace_province(brief["title"], old, province)
+    brief["lead"] = _replace_province(brief["lead"], old, province)
+    brief["sources"] = [{**source, "file": renamed[source["file"]]} for source in template["sources"]]
+    return brief, {renamed[file]: _renumber(seeds[file], changes) for file in files}
 
 
 def make_project(project: Path, n: int, into: Path) -> Path:
@@ -124,8 +178,15 @@ def make_project(project: Path, n: int, into: Path) -> Path:
             shutil.copy2(path, briefs_dir / path.name)
         return into
     templates = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sources]
+    seeds = {}
+    for path in (project / "seeds").iterdir():
+        with open(path, encoding="utf-8", newline="") as f:  # line ends kept as they are
+            seeds[path.name] = f.read()
     for index in range(n):
-        _, brief = synthetic_brief(templates[index % len(templates)], index)
+        brief, own_seeds = synthetic_brief(templates[index % len(templates)], index, seeds)
+        for file, text in own_seeds.items():
+            with open(into / "seeds" / file, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
         stem = PROVINCES[index % len(PROVINCES)][1]
         name = f"{stem}.yaml" if n <= len(PROVINCES) else f"{stem}-{index:04d}.yaml"
         (briefs_dir / name).write_text(yaml.safe_dump(brief, allow_unicode=True, sort_keys=False), encoding="utf-8")
