@@ -128,6 +128,19 @@ def test_a_title_inventing_a_figure(project: Path) -> None:
     assert problem.startswith(f"{path}:{where(path, '50亿元')}: title: 50亿元 is not in any of the sources 000, 001")
 
 
+def test_a_scope_inventing_a_figure(project: Path) -> None:
+    """A scope is printed in the combined report (overview, charts), so its figures are proved like a label's,
+    against the tile's source."""
+    path = edit(project, "anhui", "    scope: 产业园新增本地就业\n", "    scope: 新增就业5000人的产业园\n")
+    assert problems_of(path, project / "seeds") == [
+        f"{path}:{where(path, '5000人')}: metrics[5].scope: 5000人 is not in source 000 (it has 3000余人)"]
+
+
+def test_a_scope_stating_a_figure_of_its_source_passes(project: Path) -> None:
+    path = edit(project, "anhui", "    scope: 产业园新增本地就业\n", "    scope: 入驻企业27家的产业园\n")
+    assert problems_of(path, project / "seeds") == []
+
+
 def test_a_dropped_qualifier_in_a_point_and_in_a_tile(project: Path) -> None:
     path = edit(project, "anhui", "建立900家以上销售门店", "建立900家销售门店")
     [problem] = problems_of(path, project / "seeds")

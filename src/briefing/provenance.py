@@ -1,5 +1,6 @@
-"""Every figure on the page proved against its source: quotes found in their seeds, tiles agreeing with their
-quotes, and every figure of the free text (title, lead, points, labels, as-of, caption) found in its source.
+"""Every figure printed proved against its source: quotes found in their seeds, tiles agreeing with their
+quotes, and every figure of the free text (title, lead, points, labels, scopes, as-of, caption) found in its
+source.
 
 It reads the brief's YAML as parsed, not the validated model, so the figures of fields that are valid are
 still proved when another field of the brief is not.
@@ -246,12 +247,15 @@ ANY = None  # a text whose figures may come from any of the brief's sources
 
 
 def printed_texts(data: Any) -> Iterator[tuple[tuple, str, str | None]]:
-    """(path, text, source id or ANY) for every text of a brief that is printed and may state a figure.
-    Names (province, regions) and the sources' own titles are not claims and are not here."""
+    """(path, text, source id or ANY) for every text of a brief that is printed, on its page or in the
+    combined report, and may state a figure. Names (province, regions) and the sources' own titles are not
+    claims and are not here; a tile's quote is found verbatim in its source, and its value and unit agree
+    with the quote."""
     for key in ("title", "period", "lead"):
         yield (key,), _get(data, key), ANY
     for i, metric in enumerate(_list(data, "metrics")):
         yield ("metrics", i, "label"), _get(metric, "label"), _get(metric, "source")
+        yield ("metrics", i, "scope"), _get(metric, "scope"), _get(metric, "source")  # the combined report's
         yield ("metrics", i, "as_of"), _get(metric, "as_of"), ANY
     for i, section in enumerate(_list(data, "sections")):
         yield ("sections", i, "heading"), _get(section, "heading"), ANY
