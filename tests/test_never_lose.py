@@ -171,20 +171,60 @@ def test_a_second_sigterm_does_not_cut_the_clean_up_short() -> None:
     assert "clean-up finished" in run.stdout, run.stderr
 
 
+def _children(pid: int) -> list[int]:
+    """The living (not yet ended) child processes of ``pid``, forked by any of its threads."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:  # the thread ended
+            pass
+    alive = []
+    for child in found:
+        try:
+            stat = Path(f"/proc/{child}/stat").read_text()
+        except OSError:
+            continue
+        if stat[stat.rindex(")") + 2] not in "ZX":
+            alive.append(child)
+    return alive
+
+
+def _written(out: Path) -> set[str]:
+    """The PDFs of ``out`` as they are now: name, inode and time (a PDF replaced gets a new inode)."""
+    return {f"{entry.name} {entry.inode()} {entry.stat().st_mtime_ns}" for entry in os.scandir(out)
+            if entry.name.endswith(".pdf")}
+
+
 def test_a_worker_killed_mid_build_is_one_clear_error(project: Path) -> None:
     """A worker killed from outside (the out-of-memory killer): one line, exit status 1, no traceback,
-    every PDF the old one or the new one, no process left."""
+    every PDF the old one or the new one, no process left.
+
+    Deterministic under load: the workers are stopped (SIGSTOP) as soon as the first PDF of the build is in
+    out/ (they write the PDFs themselves; the build's output lines can lag behind them), so none can finish
+    before one of them is killed; and that a worker was alive and not every PDF written is checked."""
     make_many(project, 10)
+    briefs = 33
     command = [sys.executable, "-m", "briefing", "build", "--jobs", "2"]
     assert subprocess.run(command, cwd=project, capture_output=True).returncode == 0
     old = snapshot(project / "out")
+    before = _written(project / "out")
     settings = project / "briefs" / "report.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("issue: 1", "issue: 2"), encoding="utf-8")
-    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    process.stdout.readline()  # a PDF is written: the workers are at work
-    worker = int(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()[0])
-    os.kill(worker, signal.SIGKILL)
+    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not _written(project / "out") - before and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    workers = _children(process.pid)
+    for worker in workers:
+        os.kill(worker, signal.SIGSTOP)
+    workers = _children(process.pid)  # none can end now: those still alive stay so until killed or continued
+    changed = len(_written(project / "out") - before)
+    assert workers and process.poll() is None and 0 < changed < briefs, \
+        f"precondition: the build's workers at work when a PDF is written (workers {workers}, {changed} written)"
+    os.kill(workers[0], signal.SIGKILL)
+    for worker in workers[1:]:
+        os.kill(worker, signal.SIGCONT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1
     assert "Error: a build process was killed (SIGKILL: out of memory?); build again; the PDFs already in out/ " \
@@ -194,7 +234,10 @@ def test_a_worker_killed_mid_build_is_one_clear_error(project: Path) -> None:
     while survivors(project) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not survivors(project)
-    assert set(snapshot(project / "out")) == set(old)
+    now = snapshot(project / "out")
+    assert set(now) == set(old)
+    assert any(now[name] != old[name] for name in now), "the PDFs written before the kill are kept"
+    assert all(data == old[name] or data.rstrip().endswith(b"%%EOF") for name, data in now.items())
 
 
 SIGNAL_AS_THE_TEMP_FILE_OPENS = """
