@@ -208,6 +208,7 @@ def printed_parts(metric: Metric) -> tuple[str, str, str]:
     return _printed_parts(metric.value, metric.unit, metric.qualifier, metric.quote)
 
 
+@lru_cache(maxsize=16384, typed=True)  # the combined report sets each tile's figure when measuring and when drawing
 def _printed_parts(value: int | float, unit: str, qualifier: str | None, quote: str) -> tuple[str, str, str]:
     tile = parse_quantity(value, unit, qualifier)
     plain = format_number(value)
