@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import pstats
@@ -35,7 +36,7 @@ import tarfile
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,19 +109,6 @@ def _changes(numbers: set[str], rng: random.Random) -> dict[str, str]:
     return changes
 
 
-def _texts(value: object) -> Iterator[str]:
-    """Every string of ``value`` (a parsed brief or part of one), and every number as written."""
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
-    elif isinstance(value, str):
-        yield value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield repr(value)
-
-
 def _strings(value: object, change: Callable[[str], str]) -> object:
     """``value`` (a parsed brief or part of one) with ``change`` applied to every string and number in it."""
     if isinstance(value, dict):
@@ -151,12 +139,12 @@ def synthetic_brief(template: dict, index: int, seeds: dict[str, str]) -> tuple[
     old = template["province"]
     files = [source["file"] for source in template["sources"]]
     figures = set().union(*(_numbers(seeds[file]) for file in files))
-    stated = set().union(*(_numbers(text) for key, value in template.items() if key != "sources"
-                           for text in _texts(value)))
+    stated = _numbers(json.dumps({key: value for key, value in template.items() if key != "sources"},
+                                 ensure_ascii=False))
     changes = _changes(stated & figures, random.Random(index))
     renamed = {file: f"{Path(file).stem}-{stem}-{index:04d}{Path(file).suffix}" for file in files}
-    brief = {key: value if key in ("province", "regions", "sources") else _strings(value, lambda t: _renumber(t, changes))
-             for key, value in template.items()}
+    brief = {key: value if key in ("province", "regions", "sources") else
+             _strings(value, lambda text: _renumber(text, changes)) for key, value in template.items()}
     brief["province"] = province
     brief["title"] = _replace_province(brief["title"], old, province)
     brief["lead"] = _replace_province(brief["lead"], old, province)
