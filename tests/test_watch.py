@@ -48,7 +48,10 @@ def test_watch_rebuilds_reports_keeps_and_stops(project: Path, how: list[str]) -
     with log.open("w") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "briefing", "watch", *how], cwd=project,
                                    stdout=subprocess.DEVNULL, stderr=stderr,
-                                   env={**os.environ, "PYTHONWARNINGS": "error"})
+                                   env={**os.environ, "PYTHONWARNINGS": "error"},
+                                   # a shell's background job starts with SIGINT ignored, and Python then
+                                   # never raises KeyboardInterrupt: Ctrl-C is what this test sends
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         wait_for("first build", lambda: "ok: 4 PDFs written" in log.read_text(), process, log)
         pdfs = {name: stamp(out / name) for name in ("anhui.pdf", "shanghai.pdf", "combined.pdf")}
