@@ -7,7 +7,6 @@ written here and it has not changed since; a file of the same name that was not 
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
@@ -21,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from . import fonts
 from .build import COMBINED
 from .files import write_atomic
+from .inputs import digest
 from .pdffile import LoadedPdf, PdfFileError, load_pdf, open_pdf
 
 CONTACT_SHEET = "contact-sheet"  # contact-sheet.png, or contact-sheet-1.png... when there are several
@@ -192,10 +192,6 @@ def sheet_names(count: int) -> list[str]:
 def is_briefing(pdf: LoadedPdf) -> bool:
     """A one-page briefing, as opposed to the combined report (or any other longer PDF)."""
     return pdf.path.name != COMBINED and pdf.page_count == 1
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class Record:
