@@ -9,10 +9,10 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from briefing.build import build, discover
-from briefing.geometry import PageGeometry
-from briefing.pdfdocument import Metadata, PdfDocument
-from briefing.render import add_page, draw_pages
+from briefing.build.plan import build, discover
+from briefing.page.geometry import PageGeometry
+from briefing.pdf.document import Metadata, PdfDocument
+from briefing.page.render import add_page, draw_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFS = ROOT / "briefs"

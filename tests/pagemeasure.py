@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from briefing.geometry import PageGeometry
+from briefing.page.geometry import PageGeometry
 
 GAP = 30.0  # pt: a blank band at least this tall is white left on the page (a line gap is not)
 SCALE = 2.0  # pixels a point: bands are measured to half a point

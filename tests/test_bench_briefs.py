@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from briefing.build import discover
-from briefing.check import check_all
+from briefing.build.plan import discover
+from briefing.proof.check import check_all
 from conftest import ROOT, SEEDS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

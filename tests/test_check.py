@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from briefing.cli import main
-from briefing.model import load_brief
-from briefing.schema import brief_schema_json
+from briefing.source.model import load_brief
+from briefing.source.schema import brief_schema_json
 from conftest import ROOT
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.chinese_numbers import _find, find_figures, parse_quantity, same_figure
+from briefing.source.chinese_numbers import _find, find_figures, parse_quantity, same_figure
 
 F = Fraction
 

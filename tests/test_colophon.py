@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from briefing.geometry import PageGeometry
+from briefing.page.geometry import PageGeometry
 from conftest import STEMS, outline_pages, page_texts, squeeze
 from test_pdfa_ua import _tree
 

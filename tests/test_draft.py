@@ -8,13 +8,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from briefing.check import check_all
+from briefing.proof.check import check_all
 from briefing.cli import main
-from briefing.draft import (HEADING_TODO, LEAD_TODO, POINT_TODO, TITLE_TODO, active_and_rest, candidates,
+from briefing.author.draft import (HEADING_TODO, LEAD_TODO, POINT_TODO, TITLE_TODO, active_and_rest, candidates,
                             draft_brief, figures, read_article)
 from briefing.errors import BriefError
-from briefing.model import Kind
-from briefing.provenance import squeeze
+from briefing.source.model import Kind
+from briefing.source.figures import squeeze
 from conftest import SEEDS
 
 SEED_FILES = sorted(path.name for path in SEEDS.glob("*.txt"))
@@ -157,7 +157,7 @@ def test_draft_and_watch_summaries_read_whole_in_help_at_80_columns() -> None:
 
 
 def test_every_kind_draft_guesses_is_one_of_the_models() -> None:
-    from briefing.draft import _KIND_BY_UNIT, _KIND_WORDS
+    from briefing.author.draft import _KIND_BY_UNIT, _KIND_WORDS
 
     guessed = {kind for _, _, kind in _KIND_WORDS} | set(_KIND_BY_UNIT.values())
     assert guessed <= {kind.value for kind in Kind}

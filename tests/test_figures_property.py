@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.build import build
-from briefing.check import check_all, check_brief, check_settings
+from briefing.build.plan import build
+from briefing.proof.check import check_all, check_brief, check_settings
 from briefing.errors import BriefError
 from conftest import BRIEFS, SEEDS
 

@@ -7,7 +7,7 @@ import pytest
 
 from fontTools.ttLib import TTFont as FontToolsFont
 
-from briefing import fonts
+from briefing.page import fonts
 from conftest import ROOT
 
 
@@ -60,7 +60,7 @@ FACE_ATTRIBUTES = ("charToGlyph", "glyphToChar", "charWidths", "defaultWidth", "
 def test_fast_loading_reads_what_reportlab_reads(filename: str) -> None:
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from briefing.ttfload import load_font
+    from briefing.pdf.ttfload import load_font
 
     path = str(ROOT / "fonts" / filename)
     theirs, ours = TTFont("probe", path), load_font("probe", path)
@@ -74,7 +74,7 @@ def test_fast_loading_reads_format_4_character_maps(tmp_path) -> None:
     """Our faces use a format 12 map; a face with only format 4 (BMP) subtables must read the same."""
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from briefing.ttfload import load_font
+    from briefing.pdf.ttfload import load_font
 
     font = FontToolsFont(ROOT / "fonts" / fonts.FACE_FILES[fonts.SERIF])
     font["cmap"].tables = [table for table in font["cmap"].tables if table.format == 4]

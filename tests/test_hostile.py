@@ -40,7 +40,7 @@ def refusing(path, flags, *args, **kwargs):
 os.open = refusing
 """
 CRASHING = """
-import briefing.layout as layout
+import briefing.page.layout as layout
 _lay_out = layout.lay_out
 def lay_out(loaded, *args, **kwargs):
     if loaded.stem == "shanghai":
@@ -49,7 +49,7 @@ def lay_out(loaded, *args, **kwargs):
 layout.lay_out = lay_out
 """
 EDITED_WHILE_READ = """
-import briefing.inputs as inputs
+import briefing.source.inputs as inputs
 _read_bytes = inputs.read_bytes
 def read_bytes(path, *args, **kwargs):
     data = _read_bytes(path, *args, **kwargs)
@@ -406,7 +406,7 @@ def test_hidden_and_editor_files_are_skipped_and_yml_built(project: Path) -> Non
                                   '{"format": 2, "settings": 1, "environment": "", "briefs": {}, "combined": "", '
                                   '"combined_pdf": [], "fonts": {}}', "null", '"text"'])
 def test_a_manifest_of_another_shape_is_no_manifest(tmp_path: Path, text: str) -> None:
-    from briefing.manifest import MANIFEST, Manifest
+    from briefing.build.manifest import MANIFEST, Manifest
 
     (tmp_path / MANIFEST).write_text(text)
     assert Manifest.read(tmp_path) == Manifest()

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from pathlib import Path
 
-from briefing.build import build, discover
+from briefing.build.plan import build, discover
 from conftest import page_texts
 
 
@@ -62,7 +62,7 @@ def test_changing_one_brief_rebuilds_it_and_the_combined_report(project: Path, j
 
 
 def kept_stems(out: Path) -> set[str]:
-    from briefing.pagecache import PageCache
+    from briefing.build.pagecache import PageCache
 
     cache = PageCache(out)
     try:
@@ -77,7 +77,7 @@ def test_a_kept_page_is_used_only_when_it_is_sound_and_of_these_inputs(project: 
     """Kept pages that are missing, torn, not ours or made from other inputs are not used: the briefs
     are checked and drawn again, and the combined report is the same bytes as a fresh build's. With two
     jobs the changed brief is proved by a second process, the briefs whose kept page is no good here."""
-    from briefing.pagecache import FILE, PageCache
+    from briefing.build.pagecache import FILE, PageCache
 
     many(project, copies=1)
     run(project, "out", jobs=1)
@@ -99,8 +99,8 @@ def test_a_kept_page_is_used_only_when_it_is_sound_and_of_these_inputs(project: 
 
         kept.write_bytes(pickle.dumps(("not", "ours")))
     else:  # a page kept under this brief's name, but drawn from other inputs
-        from briefing.manifest import Manifest
-        from briefing.pagecache import key
+        from briefing.build.manifest import Manifest
+        from briefing.build.pagecache import key
 
         manifest = Manifest.read(out)
         keys = {stem: key(manifest.settings, manifest.environment, entry) for stem, entry in manifest.briefs.items()}

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.check import check_brief, check_settings
+from briefing.proof.check import check_brief, check_settings
 from briefing.errors import BriefError
-from briefing.layout import PageGeometry
-from briefing.model import load_brief
+from briefing.page.layout import PageGeometry
+from briefing.source.model import load_brief
 
 
 def edit(project: Path, stem: str, old: str, new: str) -> Path:

@@ -12,9 +12,9 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import ImageChops
 
-from briefing.build import build, discover
-from briefing.geometry import page_setup
-from briefing.model import load_settings
+from briefing.build.plan import build, discover
+from briefing.page.geometry import page_setup
+from briefing.source.model import load_settings
 from conftest import BRIEFS, SEEDS, STEMS
 
 CLOSING = set("，。、；：？！）」』》〉】〕”’…")

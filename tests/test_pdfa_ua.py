@@ -18,10 +18,10 @@ import pytest
 from reportlab.platypus import Flowable
 
 import pdf_rules
-from briefing.build import build, discover
-from briefing.geometry import PageGeometry, page_setup
-from briefing.pdfwrite import check_content, number
-from briefing.render import draw_pages
+from briefing.build.plan import build, discover
+from briefing.page.geometry import PageGeometry, page_setup
+from briefing.pdf.writer import check_content, number
+from briefing.page.render import draw_pages
 from conftest import BRIEFS, SEEDS, STEMS, page_texts
 
 
@@ -63,7 +63,7 @@ def _figure(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
 
 
 def _untag_first_text(pdf: pikepdf.Pdf) -> None:
-    from briefing import fonts
+    from briefing.page import fonts
 
     page = pdf.pages[0]
     operations = [op for stream in page.obj.Contents for op in pikepdf.parse_content_stream(stream)]
@@ -272,9 +272,9 @@ def test_an_opaque_colour_is_still_drawn() -> None:
 
 def test_object_streams_make_the_files_smaller(built: Path) -> None:
     """The same pages written with a classic cross-reference table take more bytes, and read the same."""
-    from briefing.check import check_settings
-    from briefing.pdfdocument import Metadata, PdfDocument
-    from briefing.render import add_page
+    from briefing.proof.check import check_settings
+    from briefing.pdf.document import Metadata, PdfDocument
+    from briefing.page.render import add_page
     from datetime import date
 
     geometry = PageGeometry()

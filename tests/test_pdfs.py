@@ -8,8 +8,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefing.build import build, discover
-from briefing.model import load_brief
+from briefing.build.plan import build, discover
+from briefing.source.model import load_brief
 from conftest import BRIEFS, SEEDS, STEMS, page_texts, part_pages, squeeze
 
 
@@ -71,7 +71,7 @@ def test_every_character_of_the_brief_comes_back(built: Path, stem: str) -> None
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_figures_printed_in_the_sources_form(built: Path, stem: str) -> None:
-    from briefing.provenance import printed_figure
+    from briefing.source.figures import printed_figure
     (text,) = page_texts(built / f"{stem}.pdf")
     for metric in load_brief(BRIEFS / f"{stem}.yaml").brief.metrics:
         assert printed_figure(metric) in squeeze(text)

@@ -10,11 +10,11 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from briefing.check import check_brief, check_settings
+from briefing.proof.check import check_brief, check_settings
 from briefing.errors import BriefError
-from briefing.layout import PageGeometry
-from briefing.photos import JPEG_QUALITIES, PHOTO_BUDGET, PRINT_DPI, prepare
-from briefing.render import brief_pdf
+from briefing.page.layout import PageGeometry
+from briefing.source.photos import JPEG_QUALITIES, PHOTO_BUDGET, PRINT_DPI, prepare
+from briefing.page.render import brief_pdf
 from sample_photo import draw_sample
 
 
@@ -62,7 +62,7 @@ def test_sample_photo_is_embedded_as_jpeg_at_most_300_dpi(project: Path) -> None
 
 
 def test_a_photo_is_stored_within_its_byte_budget_lowering_quality_only_as_needed(project: Path) -> None:
-    from briefing.yamldoc import YamlDoc
+    from briefing.source.yamldoc import YamlDoc
 
     doc = YamlDoc("brief.yaml", None, {})
     smooth = prepare(project / "briefs" / "photos" / "pishan.jpg", 140, lambda: doc)

@@ -7,9 +7,9 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import ImageChops
 
-from briefing.build import build, discover
+from briefing.build.plan import build, discover
 from briefing.errors import BriefError
-from briefing.geometry import page_setup
+from briefing.page.geometry import page_setup
 from conftest import page_texts
 
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from PIL import ImageOps
 
 from briefing.cli import main
-from briefing.printing import PrintError, PrintOptions, check_destination, job_title, lp_command
+from briefing.share.printing import PrintError, PrintOptions, check_destination, job_title, lp_command
 from conftest import page_texts, squeeze
 
 ANHUI_TITLE = "对口援疆工作简报：安徽援疆：消费帮扶、数据标注与智慧教育助力皮山"

@@ -9,11 +9,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.check import check_brief, check_settings
+from briefing.proof.check import check_brief, check_settings
 from briefing.errors import BriefError
-from briefing.model import Brief, load_brief, validate
-from briefing.render import brief_pdf
-from briefing.yamldoc import load
+from briefing.source.model import Brief, load_brief, validate
+from briefing.page.render import brief_pdf
+from briefing.source.yamldoc import load
 from conftest import BRIEFS, SEEDS, squeeze
 
 BASE = yaml.safe_load((BRIEFS / "anhui.yaml").read_text(encoding="utf-8"))

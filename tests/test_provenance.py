@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from briefing.build import build, discover
-from briefing.check import check_all, load_proved, proof
-from briefing.chinese_numbers import find_figures, same_figure
+from briefing.build.plan import build, discover
+from briefing.proof.check import check_all, load_proved, proof
+from briefing.source.chinese_numbers import find_figures, same_figure
 from briefing.errors import BriefError
-from briefing.model import Metric
-from briefing.provenance import printed_figure, tile_problem
-from briefing.schema import brief_schema_json
-from briefing.skeleton import new_brief, skeleton
+from briefing.source.model import Metric
+from briefing.source.figures import printed_figure
+from briefing.proof.provenance import tile_problem
+from briefing.source.schema import brief_schema_json
+from briefing.author.skeleton import new_brief, skeleton
 from conftest import BRIEFS, SEEDS, STEMS, page_texts
 
 

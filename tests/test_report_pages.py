@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 import yaml
 
-from briefing.build import build, discover
+from briefing.build.plan import build, discover
 from conftest import ROOT, part_pages, pdf_of_flowables
 from pagemeasure import measure_pages
 
@@ -78,9 +78,9 @@ def test_no_page_of_the_report_more_than_half_white_and_no_glyph_under_9pt(combi
 
 def test_the_white_measure_sees_a_half_empty_page(tmp_path: Path) -> None:
     """The measure itself: a page with a few lines at its top is mostly white; a full page is not."""
-    from briefing import fonts
-    from briefing.layout import styles_for
-    from briefing.textblock import TextBlock
+    from briefing.page import fonts
+    from briefing.page.layout import styles_for
+    from briefing.page.textblock import TextBlock
 
     fonts.register()
     st = styles_for(12)
@@ -132,10 +132,10 @@ def test_the_split_check_sees_a_split(tmp_path: Path) -> None:
     """A narrow column set without glue splits 2019年6月 and 37亿多元; with the report's glue it does not."""
     from reportlab.platypus import Table
 
-    from briefing import fonts
-    from briefing.layout import styles_for
-    from briefing.report import KeptText
-    from briefing.textblock import Run, TextBlock
+    from briefing.page import fonts
+    from briefing.page.layout import styles_for
+    from briefing.report.combined import KeptText
+    from briefing.page.textblock import Run, TextBlock
 
     fonts.register()
     st = styles_for(10.5)

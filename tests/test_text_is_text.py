@@ -6,7 +6,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefing.build import build
+from briefing.build.plan import build
 from conftest import page_texts, squeeze
 
 HOSTILE = [

@@ -8,10 +8,10 @@ import pytest
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
-from briefing import fonts
-from briefing.geometry import PageGeometry
-from briefing.render import Bookmark
-from briefing.textblock import NO_LINE_END, NO_LINE_START, Run, TextBlock, marker
+from briefing.page import fonts
+from briefing.page.geometry import PageGeometry
+from briefing.page.render import Bookmark
+from briefing.page.textblock import NO_LINE_END, NO_LINE_START, Run, TextBlock, marker
 from conftest import pdf_of_flowables
 
 CLOSING = "，。、；：？！）」』》〉】”’…"

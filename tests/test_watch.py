@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.fonts import fonts_dir
-from briefing.watch import Project, _edited_briefs, build_round, changes
+from briefing.page.fonts import fonts_dir
+from briefing.build.watch import Project, _edited_briefs, build_round, changes
 from conftest import page_texts, squeeze
 
 WAIT = 60.0  # seconds: the most any step may take on a loaded machine
@@ -165,12 +165,12 @@ def test_no_briefs_folder_is_one_line_and_exit_1(tmp_path: Path) -> None:
 
 
 def test_without_watchfiles_it_polls(project: Path, monkeypatch) -> None:
-    import briefing.watch
+    import briefing.build.watch
 
     monkeypatch.setitem(sys.modules, "watchfiles", None)  # import watchfiles now raises ImportError
     polled = []
-    real = briefing.watch._polled
-    monkeypatch.setattr(briefing.watch, "_polled", lambda project: polled.append(project) or real(project))
+    real = briefing.build.watch._polled
+    monkeypatch.setattr(briefing.build.watch, "_polled", lambda project: polled.append(project) or real(project))
     watched = Project(project / "briefs", project / "seeds", project / "out", fonts_dir())
     found = changes(watched)
     assert next(found) == []

@@ -63,10 +63,11 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     """
     import gc
 
-    from .build import COMBINED, BuildInterrupted, discover, unwind_on_sigterm
-    from .build import build as run_build
+    from .build.plan import COMBINED, BuildInterrupted
+    from .build.plan import build as run_build
+    from .build.plan import discover, unwind_on_sigterm
     from .files import display_path, os_error_line
-    from .geometry import page_setup
+    from .page.geometry import page_setup
 
     unwind_on_sigterm()
     started = time.perf_counter()
@@ -178,10 +179,10 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
     """
     import json
 
-    from .build import name_problems
-    from .check import check_all
+    from .build.plan import name_problems
     from .files import os_error_line
-    from .geometry import page_setup
+    from .page.geometry import page_setup
+    from .proof.check import check_all
 
     briefs_dir, paths, seeds = _inputs(briefs, briefs_dir, seeds_dir)
     try:
@@ -208,7 +209,7 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
 @main.command(short_help="Print the JSON Schema of a brief, for editors.")
 def schema() -> None:
     """Print the JSON Schema of a brief; schema/brief.schema.json is this output, committed for editors."""
-    from .schema import brief_schema_json
+    from .source.schema import brief_schema_json
 
     click.echo(brief_schema_json(), nl=False)
 
@@ -224,7 +225,7 @@ def new(slug: str, province: str, briefs_dir: Path) -> None:
     Every value is quoted, so any province name reads back as typed. `briefing check` then says what
     is still missing.
     """
-    from .skeleton import new_brief, next_step
+    from .author.skeleton import new_brief, next_step
 
     try:
         path = new_brief(briefs_dir, slug, province)
@@ -252,11 +253,12 @@ def watch(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     line each, as check does. A brief that fails keeps its last good PDF, so a PDF viewer showing it
     goes on showing it; the others are still built. Only what changed is built again. Ctrl-C stops.
     """
-    from .build import unwind_on_sigterm
+    from .build.plan import unwind_on_sigterm
+    from .build.watch import Project, Round
+    from .build.watch import watch as run_watch
     from .files import display_path
-    from .fonts import fonts_dir
-    from .geometry import page_setup
-    from .watch import Project, Round, watch as run_watch
+    from .page.fonts import fonts_dir
+    from .page.geometry import page_setup
 
     unwind_on_sigterm()
     briefs_dir, _, seeds = _inputs(briefs, briefs_dir, seeds_dir, require_briefs=False)
@@ -304,7 +306,7 @@ def draft(seed: str, province: str, slug: str | None, briefs_dir: Path, seeds_di
     telling active and the rest commented out; each paragraph becomes a commented candidate point.
     The title, lead, headings and points are left for you to write ('某某'): check refuses them until then.
     """
-    from .draft import draft_brief
+    from .author.draft import draft_brief
 
     seeds = seeds_dir or briefs_dir.parent / "seeds"
     path = Path(seed)
@@ -323,7 +325,7 @@ def draft(seed: str, province: str, slug: str | None, briefs_dir: Path, seeds_di
 def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | None,
             require_briefs: bool = True) -> tuple[Path, list[Path], Path]:
     """The briefs folder, the brief files and the seeds folder a command works on."""
-    from .build import discover, skipped
+    from .build.plan import discover, skipped
 
     if briefs_dir is None:
         briefs_dir = briefs[0].parent if briefs else Path("briefs")
@@ -368,7 +370,8 @@ def preview(pdfs: tuple[Path, ...], dpi: int, out_dir: Path, briefs_dir: Path) -
     It never overwrites or removes a file it did not write (it keeps a record of what it wrote
     in the folder), and refuses a page larger than 40 megapixels at the chosen --dpi.
     """
-    from .preview import PreviewError, preview as run_preview
+    from .share.preview import PreviewError
+    from .share.preview import preview as run_preview
 
     paths = list(pdfs) or sorted(DEFAULT_OUT.glob("*.pdf"))
     if not paths:
@@ -380,7 +383,7 @@ def preview(pdfs: tuple[Path, ...], dpi: int, out_dir: Path, briefs_dir: Path) -
 
 
 def _complete_printer(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    from .printing import queue_names
+    from .share.printing import queue_names
 
     return [name for name in queue_names() if name.startswith(incomplete)]
 
@@ -402,7 +405,7 @@ def print_command(pdfs: tuple[Path, ...], printer: str | None, copies: int, dupl
     With no PDF, prints out/combined.pdf (cover, contents and every briefing) on both sides of the
     paper, its page numbers alternating sides; a one-page briefing is printed one-sided.
     """
-    from .printing import PrintError, PrintOptions, plan, print_pdfs
+    from .share.printing import PrintError, PrintOptions, plan, print_pdfs
 
     paths = list(pdfs) or [DEFAULT_OUT / "combined.pdf"]
     options = PrintOptions(printer=printer, copies=copies, duplex=duplex)

@@ -1,0 +1,1 @@
+"""Starting a brief: a commented skeleton (``briefing new``) and a draft from an article (``briefing draft``)."""
