@@ -9,10 +9,11 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from briefing.build.plan import build, discover
+from briefing.build.briefs import discover
+from briefing.build.plan import build
 from briefing.page.geometry import PageGeometry
-from briefing.pdf.document import Metadata, PdfDocument
 from briefing.page.render import add_page, draw_pages
+from briefing.pdf.document import Metadata, PdfDocument
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFS = ROOT / "briefs"

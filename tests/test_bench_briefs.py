@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from briefing.build.plan import discover
+from briefing.build.briefs import discover
 from briefing.proof.check import check_all
 from conftest import ROOT, SEEDS
 

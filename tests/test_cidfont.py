@@ -12,9 +12,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import PageBreak
 
 from briefing.page import fonts
+from briefing.page.textblock import Run, TextBlock
 from briefing.pdf.cidfont import CIDFace
 from conftest import pdf_of_flowables
-from briefing.page.textblock import Run, TextBlock
 
 TEXT = "安徽援疆：累计拨付资金37亿多元（2010年以来）。\u00a0Aksu·阿克苏 “消费帮扶”——"
 

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.source import yamldoc
-from briefing.cli import failed_build_message, main, plural
-from briefing.source.model import Brief, validate
 from briefing.author.skeleton import COMMENT_COLUMN, display_width, skeleton, yaml_quoted
+from briefing.cli import failed_build_message, main, plural
+from briefing.source import yamldoc
+from briefing.source.model import Brief, validate
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+from test_pdfa_ua import _tree
 
 from briefing.page.geometry import PageGeometry
 from conftest import STEMS, outline_pages, page_texts, squeeze
-from test_pdfa_ua import _tree
-
 
 
 def _colophon_lines(text: str) -> list[str]:

@@ -8,13 +8,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from briefing.proof.check import check_all
-from briefing.cli import main
 from briefing.author.draft import (HEADING_TODO, LEAD_TODO, POINT_TODO, TITLE_TODO, active_and_rest, candidates,
-                            draft_brief, figures, read_article)
+                                   draft_brief, figures, read_article)
+from briefing.cli import main
 from briefing.errors import BriefError
-from briefing.source.model import Kind
+from briefing.proof.check import check_all
 from briefing.source.figures import squeeze
+from briefing.source.model import Kind
 from conftest import SEEDS
 
 SEED_FILES = sorted(path.name for path in SEEDS.glob("*.txt"))

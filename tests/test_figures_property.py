@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.build.plan import build
-from briefing.proof.check import check_all, check_brief, check_settings
 from briefing.errors import BriefError
+from briefing.proof.check import check_all, check_brief, check_settings
 from conftest import BRIEFS, SEEDS
 
 BASE = yaml.safe_load((BRIEFS / "anhui.yaml").read_text(encoding="utf-8"))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.proof.check import check_settings, load_checked
 from briefing.errors import BriefError
 from briefing.page.layout import BODY_SIZES, lay_out
+from briefing.proof.check import check_settings, load_checked
 from conftest import BRIEFS, SEEDS, STEMS
 
 

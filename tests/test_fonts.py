@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from fontTools.ttLib import TTFont as FontToolsFont
 
 from briefing.page import fonts

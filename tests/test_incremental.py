@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import shutil
-
-import pytest
 from pathlib import Path
 
-from briefing.build.plan import build, discover
+import pytest
+
+from briefing.build.briefs import discover
+from briefing.build.plan import build
 from conftest import page_texts
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.proof.check import check_brief, check_settings
 from briefing.errors import BriefError
 from briefing.page.layout import PageGeometry
+from briefing.proof.check import check_brief, check_settings
 from briefing.source.model import load_brief
 
 

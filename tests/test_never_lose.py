@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.proof.check import check_brief, check_settings
 from briefing.errors import BriefError
+from briefing.proof.check import check_brief, check_settings
 from briefing.source.yamldoc import MAX_FILE_BYTES, parse
 
 
@@ -126,7 +126,7 @@ def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Sig
 
 SWALLOWING = """
 import os, signal, sys, time
-from briefing.build.plan import signals_end_at_once
+from briefing.build.processes import signals_end_at_once
 signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # the CLI's handler
 def library_code():  # like ReportLab's bare excepts: carries on whatever is raised
     try:
@@ -154,7 +154,7 @@ def test_sigterm_inside_library_code_cannot_be_swallowed(guarded: bool) -> None:
 
 SECOND_SIGTERM = """
 import os, signal
-from briefing.build.plan import unwind_on_sigterm
+from briefing.build.processes import unwind_on_sigterm
 unwind_on_sigterm()
 try:
     os.kill(os.getpid(), signal.SIGTERM)  # a worker's parent stops it...
@@ -244,7 +244,7 @@ SIGNAL_AS_THE_TEMP_FILE_OPENS = """
 import os, signal, sys
 from pathlib import Path
 from briefing import files
-from briefing.build.plan import unwind_on_sigterm
+from briefing.build.processes import unwind_on_sigterm
 unwind_on_sigterm()
 real = os.fdopen
 def fdopen(*args, **kwargs):  # the moment the temporary file exists but its clean-up is not set up yet

@@ -12,7 +12,8 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import ImageChops
 
-from briefing.build.plan import build, discover
+from briefing.build.briefs import discover
+from briefing.build.plan import build
 from briefing.page.geometry import page_setup
 from briefing.source.model import load_settings
 from conftest import BRIEFS, SEEDS, STEMS

@@ -18,10 +18,11 @@ import pytest
 from reportlab.platypus import Flowable
 
 import pdf_rules
-from briefing.build.plan import build, discover
+from briefing.build.briefs import discover
+from briefing.build.plan import build
 from briefing.page.geometry import PageGeometry, page_setup
-from briefing.pdf.writer import check_content, number
 from briefing.page.render import draw_pages
+from briefing.pdf.writer import check_content, number
 from conftest import BRIEFS, SEEDS, STEMS, page_texts
 
 
@@ -272,10 +273,11 @@ def test_an_opaque_colour_is_still_drawn() -> None:
 
 def test_object_streams_make_the_files_smaller(built: Path) -> None:
     """The same pages written with a classic cross-reference table take more bytes, and read the same."""
-    from briefing.proof.check import check_settings
-    from briefing.pdf.document import Metadata, PdfDocument
-    from briefing.page.render import add_page
     from datetime import date
+
+    from briefing.page.render import add_page
+    from briefing.pdf.document import Metadata, PdfDocument
+    from briefing.proof.check import check_settings
 
     geometry = PageGeometry()
     with pikepdf.open(built / "combined.pdf"):

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from briefing.build.plan import build, discover
+from briefing.build.briefs import discover
+from briefing.build.plan import build
 from briefing.source.model import load_brief
 from conftest import BRIEFS, SEEDS, STEMS, page_texts, part_pages, squeeze
 

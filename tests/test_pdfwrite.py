@@ -11,12 +11,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefing.proof.check import check_settings, load_checked
 from briefing.page.geometry import PageGeometry
 from briefing.page.layout import lay_out
+from briefing.page.render import brief_bodies
 from briefing.pdf.document import Metadata, PdfDocument
 from briefing.pdf.writer import PdfWriter, name, text_string
-from briefing.page.render import brief_bodies
+from briefing.proof.check import check_settings, load_checked
 from briefing.report.combined import CombinedReport, Province
 from conftest import BRIEFS, STEMS, page_texts, part_pages
 

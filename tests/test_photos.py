@@ -10,11 +10,11 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from briefing.proof.check import check_brief, check_settings
 from briefing.errors import BriefError
 from briefing.page.layout import PageGeometry
-from briefing.source.photos import JPEG_QUALITIES, PHOTO_BUDGET, PRINT_DPI, prepare
 from briefing.page.render import brief_pdf
+from briefing.proof.check import check_brief, check_settings
+from briefing.source.photos import JPEG_QUALITIES, PHOTO_BUDGET, PRINT_DPI, prepare
 from sample_photo import draw_sample
 
 

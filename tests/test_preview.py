@@ -17,9 +17,9 @@ from PIL import Image, ImageChops
 
 from briefing.cli import main
 from briefing.share import preview as preview_module
-from briefing.share.preview import (CAPTION_HEIGHT, CAPTION_SIZE, FRAME, GAP, MARGIN, MAX_PAGE_PIXELS, RECORD, SHEET_COLUMNS,
-                              SHEET_ROWS, THUMB_BOX, PreviewError, label_for, page_name, preview, sheet_names,
-                              sheet_size)
+from briefing.share.preview import (CAPTION_HEIGHT, CAPTION_SIZE, FRAME, GAP, MARGIN, MAX_PAGE_PIXELS, RECORD,
+                                    SHEET_COLUMNS, SHEET_ROWS, THUMB_BOX, PreviewError, label_for, page_name, preview,
+                                    sheet_names, sheet_size)
 from conftest import STEMS
 
 DPI = 110

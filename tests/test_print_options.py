@@ -7,7 +7,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import ImageChops
 
-from briefing.build.plan import build, discover
+from briefing.build.briefs import discover
+from briefing.build.plan import build
 from briefing.errors import BriefError
 from briefing.page.geometry import page_setup
 from conftest import page_texts

@@ -9,10 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.proof.check import check_brief, check_settings
 from briefing.errors import BriefError
-from briefing.source.model import Brief, load_brief, validate
 from briefing.page.render import brief_pdf
+from briefing.proof.check import check_brief, check_settings
+from briefing.source.model import Brief, load_brief, validate
 from briefing.source.yamldoc import load
 from conftest import BRIEFS, SEEDS, squeeze
 

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from briefing.build.plan import build, discover
-from briefing.proof.check import check_all, load_proved, proof
-from briefing.source.chinese_numbers import find_figures, same_figure
-from briefing.errors import BriefError
-from briefing.source.model import Metric
-from briefing.source.figures import printed_figure
-from briefing.proof.provenance import tile_problem
-from briefing.source.schema import brief_schema_json
 from briefing.author.skeleton import new_brief, skeleton
+from briefing.build.briefs import discover
+from briefing.build.plan import build
+from briefing.errors import BriefError
+from briefing.proof.check import check_all, load_proved, proof
+from briefing.proof.provenance import tile_problem
+from briefing.source.chinese_numbers import find_figures, same_figure
+from briefing.source.figures import printed_figure
+from briefing.source.model import Metric
+from briefing.source.schema import brief_schema_json
 from conftest import BRIEFS, SEEDS, STEMS, page_texts
 
 

@@ -5,13 +5,13 @@ import re
 from pathlib import Path
 
 import pikepdf
-import pytest
 import pypdfium2 as pdfium
+import pytest
 
-from briefing.report.compare import kind_name, kinds_present
 from briefing.page.geometry import PageGeometry
-from briefing.source.model import Kind, load_brief, source_numbers
+from briefing.report.compare import kind_name, kinds_present
 from briefing.source.figures import printed_figure
+from briefing.source.model import Kind, load_brief, source_numbers
 from conftest import BRIEFS, STEMS, page_texts, part_pages, squeeze
 
 BRIEFS_ = [load_brief(BRIEFS / f"{stem}.yaml").brief for stem in STEMS]
@@ -99,8 +99,8 @@ def test_a_figure_narrower_than_its_kind_is_a_hollow_bar(built: Path) -> None:
 
 
 def test_chart_note_names_a_difference_of_scope_only_when_there_is_one() -> None:
-    from briefing.report.compare import figures_of
     from briefing.report.combined import chart_note
+    from briefing.report.compare import figures_of
 
     anhui, shanghai, zhejiang = BRIEFS_
     whole = [figures_of(anhui, Kind.funding)[0], figures_of(shanghai, Kind.funding)[0]]
@@ -193,8 +193,8 @@ def test_metadata(built: Path) -> None:
 def test_front_matter_pages_are_predicted_exactly(copies: int) -> None:
     """The combined report's front matter is drawn once only if simulate() predicts where every part
     lands; the page counts of every plan's front and back matter are the drawn ones."""
-    from briefing.proof.check import check_settings
     from briefing.page.render import draw_pages
+    from briefing.proof.check import check_settings
     from briefing.report.combined import PLANS, Province, back_matter, front_matter, simulate, walk
 
     settings, geometry = check_settings(BRIEFS / "report.yaml"), PageGeometry()
@@ -212,8 +212,9 @@ def test_front_matter_pages_are_predicted_exactly(copies: int) -> None:
 
 
 def test_a_missed_prediction_is_corrected(built: Path, project: Path, monkeypatch) -> None:
+    from briefing.build.briefs import discover
+    from briefing.build.plan import build
     from briefing.report import combined as report
-    from briefing.build.plan import build, discover
 
     def numbers(pdf: Path) -> list[int]:
         contents = page_texts(pdf)[1]
@@ -265,8 +266,8 @@ def test_row_heights_are_what_reportlab_tables_make_them() -> None:
 
     from briefing.page import fonts
     from briefing.page.layout import table_style
-    from briefing.report.combined import _paddings, _row_height
     from briefing.page.textblock import TextBlock
+    from briefing.report.combined import _paddings, _row_height
 
     fonts.register()
     plain = ParagraphStyle("plain", fontName=fonts.SERIF, fontSize=8.5, leading=11)
@@ -285,8 +286,8 @@ def test_row_heights_are_what_reportlab_tables_make_them() -> None:
 
 
 def test_a_retired_kind_says_what_to_write(project: Path) -> None:
-    from briefing.proof.check import check_brief, check_settings
     from briefing.errors import BriefError
+    from briefing.proof.check import check_brief, check_settings
 
     path = project / "briefs" / "anhui.yaml"
     text = path.read_text(encoding="utf-8")

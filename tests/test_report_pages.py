@@ -12,7 +12,8 @@ import pypdfium2 as pdfium
 import pytest
 import yaml
 
-from briefing.build.plan import build, discover
+from briefing.build.briefs import discover
+from briefing.build.plan import build
 from conftest import ROOT, part_pages, pdf_of_flowables
 from pagemeasure import measure_pages
 
@@ -134,8 +135,8 @@ def test_the_split_check_sees_a_split(tmp_path: Path) -> None:
 
     from briefing.page import fonts
     from briefing.page.layout import styles_for
-    from briefing.report.combined import KeptText
     from briefing.page.textblock import Run, TextBlock
+    from briefing.report.combined import KeptText
 
     fonts.register()
     st = styles_for(10.5)

@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from briefing.build.plan import PARALLEL_FROM, build, discover
+from briefing.build.briefs import discover
+from briefing.build.plan import build
+from briefing.build.workers import PARALLEL_FROM
 from briefing.errors import BriefError
 
 BUILD_AND_SAY_WHAT_WAS_IMPORTED = """
 import sys
 from pathlib import Path
-from briefing.build.plan import build, discover
+from briefing.build.briefs import discover
+from briefing.build.plan import build
 project, out, jobs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 result = build(discover(project / "briefs"), project / out, project / "briefs" / "report.yaml", project / "seeds",
                jobs=jobs)

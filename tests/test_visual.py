@@ -37,7 +37,8 @@ def test_header_is_red_and_body_is_black(built: Path) -> None:
 
 
 if __name__ == "__main__":
-    from briefing.build.plan import build, discover
+    from briefing.build.briefs import discover
+    from briefing.build.plan import build
     root = Path(__file__).resolve().parents[1]
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "out"
     result = build(discover(root / "briefs"), out, root / "briefs" / "report.yaml", root / "seeds")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.page.fonts import fonts_dir
 from briefing.build.watch import Project, _edited_briefs, build_round, changes
+from briefing.page.fonts import fonts_dir
 from conftest import page_texts, squeeze
 
 WAIT = 60.0  # seconds: the most any step may take on a loaded machine

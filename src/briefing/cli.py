@@ -63,9 +63,9 @@ def build(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     """
     import gc
 
-    from .build.plan import COMBINED, BuildInterrupted
+    from .build.briefs import COMBINED, discover
     from .build.plan import build as run_build
-    from .build.plan import discover, unwind_on_sigterm
+    from .build.processes import BuildInterrupted, unwind_on_sigterm
     from .files import display_path, os_error_line
     from .page.geometry import page_setup
 
@@ -179,7 +179,7 @@ def check(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | N
     """
     import json
 
-    from .build.plan import name_problems
+    from .build.briefs import name_problems
     from .files import os_error_line
     from .page.geometry import page_setup
     from .proof.check import check_all
@@ -253,7 +253,7 @@ def watch(briefs: tuple[Path, ...], briefs_dir: Path | None, out_dir: Path, seed
     line each, as check does. A brief that fails keeps its last good PDF, so a PDF viewer showing it
     goes on showing it; the others are still built. Only what changed is built again. Ctrl-C stops.
     """
-    from .build.plan import unwind_on_sigterm
+    from .build.processes import unwind_on_sigterm
     from .build.watch import Project, Round
     from .build.watch import watch as run_watch
     from .files import display_path
@@ -325,7 +325,7 @@ def draft(seed: str, province: str, slug: str | None, briefs_dir: Path, seeds_di
 def _inputs(briefs: tuple[Path, ...], briefs_dir: Path | None, seeds_dir: Path | None,
             require_briefs: bool = True) -> tuple[Path, list[Path], Path]:
     """The briefs folder, the brief files and the seeds folder a command works on."""
-    from .build.plan import discover, skipped
+    from .build.briefs import discover, skipped
 
     if briefs_dir is None:
         briefs_dir = briefs[0].parent if briefs else Path("briefs")

@@ -7,7 +7,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .plan import PARALLEL_FROM, SETTINGS_FILE, BuildInterrupted, BuildResult, build, discover
+from .briefs import SETTINGS_FILE, discover
+from .plan import BuildResult, build
+from .processes import BuildInterrupted
+from .workers import PARALLEL_FROM
 from ..errors import BriefError, Problem
 from ..files import display_path, os_error_message
 

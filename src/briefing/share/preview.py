@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..build.plan import COMBINED
+from ..build.briefs import COMBINED
 from ..files import write_atomic
 from ..page import fonts
 from ..pdf.readback import LoadedPdf, PdfFileError, load_pdf, open_pdf
