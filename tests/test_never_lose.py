@@ -78,11 +78,11 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("copies, jobs", [(10, 2), (10, 1), (1, 2)],
-                         ids=["33 briefs, workers", "33 briefs, one process", "6 briefs, prover and writer"])
+                         ids=["33 briefs, workers", "33 briefs, one process", "6 briefs, prover"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_killed_build_leaves_old_or_new_pdfs_only(project: Path, sig: signal.Signals, copies: int, jobs: int) -> None:
     """In parallel, in one process (where combined.pdf is being written while briefs are drawn), and in a
-    small build (briefs proved by a second process, some written by a third)."""
+    small build (briefs proved by a second process)."""
     make_many(project, copies)  # 33 briefs: writing their PDFs takes long enough to be killed in the middle
     briefs = 3 * (copies + 1)
     command = [sys.executable, "-m", "briefing", "build", "--jobs", str(jobs)]

@@ -1,5 +1,5 @@
 """A small build on two cores: its briefs are proved (pydantic, seeds, photos) by a second process while
-the first imports ReportLab and loads the fonts, and a writer process writes some of the PDFs. The
+the first imports ReportLab and loads the fonts, then writes the PDFs. The
 result must be what one process makes: the same bytes, the same problems."""
 from __future__ import annotations
 

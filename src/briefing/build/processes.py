@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -65,22 +66,35 @@ def merged(processes: list[Forked]) -> Iterator[Any]:
     pipes are read on a thread, so no process waits on a full pipe while the caller computes; every
     process still running is stopped when the caller stops reading."""
     messages: queue.SimpleQueue = queue.SimpleQueue()
-    running = {forked.receive: forked.process for forked in processes}
-    threading.Thread(target=_receive, args=(running, messages), daemon=True).start()
+    threading.Thread(target=_receive, args=({forked.receive: forked.process for forked in processes}, messages),
+                     daemon=True).start()
+    running = len(processes)
     try:
-        while (message := messages.get()) is not _DONE:
-            if isinstance(message, BaseException):
+        while running:
+            message = messages.get()
+            if isinstance(message, _Ended):  # joined here, never on the thread: one waitpid per process
+                running -= 1
+                message.process.join()
+                if message.process.exitcode != 0:
+                    raise ended_early(message.process)
+            elif isinstance(message, BaseException):
                 raise message
-            yield message
+            else:
+                yield message
     finally:
         stop([forked.process for forked in processes])
 
 
-_DONE = object()
+@dataclass(frozen=True)
+class _Ended:
+    """A process's pipe was closed: it is done, or it died."""
+
+    process: Any
 
 
 def _receive(running: dict, messages: "queue.SimpleQueue") -> None:
-    """Every process's messages, in the order they come, then ``_DONE``; an exception if one failed."""
+    """Every process's messages, in the order they come, and an ``_Ended`` for each; an exception if
+    reading failed."""
     from multiprocessing.connection import wait
 
     try:
@@ -88,16 +102,10 @@ def _receive(running: dict, messages: "queue.SimpleQueue") -> None:
             for ready in wait(list(running)):
                 try:
                     messages.put(ready.recv())
-                except EOFError:  # this process is done (or died)
-                    process = running.pop(ready)
-                    process.join()
-                    if process.exitcode != 0:
-                        messages.put(ended_early(process))
-                        return
-    except BaseException as error:  # noqa: BLE001 - handed to the main thread, which raises it
+                except EOFError:
+                    messages.put(_Ended(running.pop(ready)))
+    except BaseException as error:  # noqa: BLE001 - handed to the reading thread, which raises it
         messages.put(error)
-    finally:
-        messages.put(_DONE)
 
 
 def _context():

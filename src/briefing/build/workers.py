@@ -1,5 +1,5 @@
 """Which process does which brief's work: all in this one, shared among forked workers (a large build), or
-a small build's briefs proved by a prover process and written in part by a writer process."""
+a small build's briefs proved by a prover process while this one imports ReportLab, then written here."""
 from __future__ import annotations
 
 import gc
@@ -36,7 +36,11 @@ def run_tasks(job: Job, tasks: list[Task], jobs: int, prover: "Prover | None" = 
 
 
 def _in_this_process(job: Job, tasks: list[Task]) -> Iterator[Result]:
-    checked_all = [check_one(job, task) for task in tasks]
+    yield from _then_written(job, tasks, [check_one(job, task) for task in tasks])
+
+
+def _then_written(job: Job, tasks: list[Task], checked_all: list[Checked]) -> Iterator[Result]:
+    """Every brief's Checked, then each good one fitted, drawn and written in this process."""
     yield from checked_all
     for task, checked in zip(tasks, checked_all):
         if not checked.problems:
@@ -75,31 +79,11 @@ def _work(job: Job, share: list[Task], send) -> None:
 
 def _with_prover(job: Job, tasks: list[Task], prover: "Prover") -> Iterator[Result]:
     """A small build: the briefs were proved by ``prover``; this process checks their glyphs (an unchanged
-    brief whose kept page was not found, not one the prover was given, it checks whole), then writes a
-    third of them while a writer process writes the rest."""
+    brief whose kept page was not found, not one the prover was given, it checks whole), then writes them."""
     checked_all = [finish_check(task, prover.proved(task), job.geometry) if task.index in prover.indices
                    else check_one(job, task) for task in tasks]
     prover.close()
-    good = [(task, checked) for task, checked in zip(tasks, checked_all) if not checked.problems]
-    # the writer writes two briefs of every three while this process draws the combined report's front
-    # matter (when the checked briefs are yielded) and writes the third
-    mine, theirs = good[::3], [pair for number, pair in enumerate(good) if number % 3]
-    writer = Forked(_write_share, job, theirs) if theirs else None
-    try:
-        yield from checked_all
-        for task, checked in mine:
-            yield write_one(job, task, checked)
-        if writer:
-            yield from writer.rest()
-    finally:
-        if writer:
-            writer.close()
-
-
-def _write_share(job: Job, share: list[tuple[Task, Checked]], send) -> None:
-    """A writer process of a small build: fit, draw and write its share of the checked briefs."""
-    for task, checked in share:
-        send.send(write_one(job, task, checked))
+    yield from _then_written(job, tasks, checked_all)
 
 
 class Prover(Forked):
