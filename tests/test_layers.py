@@ -129,3 +129,12 @@ def test_a_module_outside_the_layers_is_caught(tmp_path: Path) -> None:
     (copy / "misc").mkdir()
     (copy / "misc" / "__init__.py").write_text('"""Odds and ends."""\n', encoding="utf-8")
     assert layering_problems(copy) == ["briefing.misc: misc is in no layer of LAYERS"]
+
+
+def test_every_module_and_package_says_what_it_is_in_one_line() -> None:
+    for path, module in modules(PACKAGE):
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        assert docstring, f"{module} has no docstring"
+        first, _, rest = docstring.partition("\n")
+        assert first.strip() and len('"""' + first) <= 120 and (not rest or rest.startswith("\n")), \
+            f"{module}: its docstring's first line is not a summary of its own: {first!r}"

@@ -1,4 +1,6 @@
-"""Files: written so that a reader, or a crash, sees the old file or the new one, never half of one;
+"""Files written whole or not at all, temporary files only we make, one build per folder, paths as typed.
+
+Files: written so that a reader, or a crash, sees the old file or the new one, never half of one;
 temporary files named so that only this tool makes them (and only they are ever swept); one build at a
 time on an output folder; and paths named the way the person typed them."""
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""``briefing draft``: a brief started from an article in seeds/ — its source, every figure it states as a
+"""``briefing draft``: a brief started from an article, for an editor to finish.
+
+``briefing draft``: a brief started from an article in seeds/ — its source, every figure it states as a
 candidate tile (six active, the rest commented out), and its paragraphs as candidate points to rewrite."""
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""combined.pdf as the build makes it: started once every brief is checked and good, each briefing's page
-added as it is drawn (or read from the page cache), written to a file without a name until it is complete."""
+"""combined.pdf as the build makes it, page by page, put in place only when it is complete.
+
+Started once every brief is checked and good; each briefing's page is added as it is drawn (or read from the
+page cache), to a file without a name that ``commit`` puts in place."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,6 @@
-"""Briefs' drawn pages kept between builds (``out/.briefing-pages``), so that a combined report made
+"""Briefs' drawn pages kept between builds, so a combined report is made again without redrawing them.
+
+Briefs' drawn pages kept between builds (``out/.briefing-pages``), so that a combined report made
 again after one brief of 1000 changed does not check and draw the other 999 again.
 
 An entry holds what the combined report needs of one brief: the brief (as JSON), and its drawn page

@@ -1,6 +1,7 @@
-"""The build: decide which briefs to write and which are unchanged (the manifest), whether combined.pdf is
-made anew; do that work (``workers``) and record each result as it comes, so the next build knows what
-changed."""
+"""The build: plan what to write from the manifest, do it, and record what each PDF was made from.
+
+Which briefs are written and which are unchanged (the manifest), and whether combined.pdf is made anew,
+is decided before any brief is read; then ``workers`` do the work and each result is recorded as it comes."""
 from __future__ import annotations
 
 import os

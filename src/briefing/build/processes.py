@@ -1,5 +1,6 @@
-"""Forked processes that send results back through pipes, and how the build's processes end on a signal;
-nothing here knows what a brief is."""
+"""Forked processes that send results back through pipes, and how they end on a signal.
+
+Nothing here knows what a brief is (``tests/test_processes.py`` tests it on its own)."""
 from __future__ import annotations
 
 import os

@@ -1,5 +1,7 @@
-"""One brief's work, in whichever process does it: prove it, finish its check, fit, draw and write its
-PDF; and the messages that carry each result back to the build."""
+"""One brief's work in whichever process does it, and the messages that carry its results back.
+
+Prove a brief, finish its check, fit, draw and write its PDF; ``Checked``, ``Written`` and ``Drawn`` carry
+the results back to the build."""
 from __future__ import annotations
 
 import os

@@ -1,4 +1,6 @@
-"""Which process does which brief's work: all in this one, shared among forked workers (a large build), or
+"""Which process does which brief's work: this one, forked workers, or a small build's prover.
+
+Which process does which brief's work: all in this one, shared among forked workers (a large build), or
 a small build's briefs proved by a prover process while this one imports ReportLab, then written here."""
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Page setup (paper, margins, grayscale, watermark): light on purpose (no ReportLab), so deciding what
-to rebuild stays fast."""
+"""Page setup (paper, margins, grayscale, watermark), without ReportLab: deciding what to rebuild stays fast."""
 from __future__ import annotations
 
 from dataclasses import dataclass

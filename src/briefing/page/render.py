@@ -1,5 +1,7 @@
-"""Draw laid-out pages into ``Body`` values (ReportLab's canvas, recording only), decorate them with
-page number and watermark, and write a briefing's one-page PDF (``pdfdocument``)."""
+"""Draw laid-out pages into ``Body`` values, decorate them, and write a briefing's one-page PDF.
+
+Draw laid-out pages into ``Body`` values (ReportLab's canvas, recording only), decorate them with
+page number and watermark, and write a briefing's one-page PDF (``pdf.document``)."""
 from __future__ import annotations
 
 import hashlib
@@ -70,7 +72,7 @@ class Body:
 
 class RecordingCanvas(Canvas):
     """A canvas that only records pages (``doc._doSave`` is off): links, bookmarks and structure
-    elements as data, for ``pdfdocument`` to write. What would need a resource ``pdfdocument`` does not
+    elements as data, for ``pdf.document`` to write. What would need a resource ``pdf.document`` does not
     write (transparency, overprint, blend modes, shadings, separation colours) is refused when drawn."""
 
     def __init__(self, *args, **kwargs):
@@ -100,7 +102,7 @@ class RecordingCanvas(Canvas):
 
     def _unsupported(self, what: str) -> None:
         raise NotImplementedError(f"{what} needs a PDF resource briefing's writer does not write "
-                                  "(pdfdocument writes fonts and images only)")
+                                  "(pdf.document writes fonts and images only)")
 
     def setFillAlpha(self, value) -> None:  # noqa: N802 - ReportLab's names; it sets alpha 1 with every colour
         if value != 1:
@@ -219,7 +221,7 @@ def draw_pages(story: list[Flowable], geometry: PageGeometry, reprints: list[Bod
         pageTemplates=[PageTemplate("page", [frame], onPageEnd=on_page_end)],
         leftMargin=geometry.left, rightMargin=geometry.right, topMargin=geometry.top, bottomMargin=geometry.bottom,
         invariant=1, initialFontName=fonts.SERIF, enforceColorSpace=to_gray if geometry.grayscale else None)
-    doc._doSave = 0  # ReportLab's switch for building without writing a PDF: pdfdocument writes ours
+    doc._doSave = 0  # ReportLab's switch for building without writing a PDF: pdf.document writes ours
     doc.build(story, canvasmaker=RecordingCanvas)
     return bodies
 

@@ -1,2 +1,1 @@
-"""The PDF writer: objects and streams, pages with their tags, CID-keyed font subsets, Deflate, and reading a
-finished PDF back; it knows nothing of briefs or pages."""
+"""The PDF writer: objects, pages and their tags, CID font subsets, Deflate; it knows nothing of briefs."""

@@ -3,7 +3,7 @@
 A character is written as its CID: its place in the face's character map. That number is the same in
 every document, so the content stream of a drawn page means the same in any PDF that embeds the faces
 this way (the combined report reuses the province pages its workers drew). Pages are drawn on
-ReportLab's canvas, which only records them; ``pdfdocument`` writes the PDF and embeds, per face, one
+ReportLab's canvas, which only records them; ``pdf.document`` writes the PDF and embeds, per face, one
 TrueType subset of the glyphs it used, a CIDToGIDMap from CIDs to the subset's glyphs, the
 widths that differ from the usual one, and a ToUnicode map so text extracts exactly as written (a
 no-break space stays one, though it shares the space's glyph).

@@ -1,4 +1,6 @@
-"""A PDF of drawn pages, written page by page: each page's content streams, images, links and
+"""A PDF/A-2b, PDF/UA-1 document of drawn pages, written page by page.
+
+A PDF of drawn pages, written page by page: each page's content streams, images, links and
 structure elements go to the file as the page is added; the fonts (one subset of each face, of every
 character the pages drew), the page tree, the outline, the structure tree's root and the document
 information follow at the end.

@@ -1,10 +1,12 @@
-"""Tagged PDF while drawing: the structure elements a page's content belongs to, and the marked-content
+"""Tagged PDF while drawing: structure elements, and the marked content that ties a page's content to them.
+
+Tagged PDF while drawing: the structure elements a page's content belongs to, and the marked-content
 operators (BDC/EMC) that tie its content to them; anything drawn outside a tagged element is an artifact.
 
 A page's body starts inside ``/Artifact BMC``; ``tagged(canvas, "P")`` closes whatever sequence is open,
 opens the element's own (a new MCID) and, when done, reopens the enclosing one, so every drawn operator
 is inside exactly one of: an artifact, or the marked content of one structure element. ``structure``
-opens an element that only groups others (Table, TR, TD). ``pdfdocument`` writes the elements.
+opens an element that only groups others (Table, TR, TD). ``pdf.document`` writes the elements.
 """
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""A small PDF writer: each object goes to the file as soon as it is made (a 1000-page report never sits
+"""A small PDF writer: objects go to the file as they are made; the same objects give the same file.
+
+A small PDF writer: each object goes to the file as soon as it is made (a 1000-page report never sits
 in memory whole), object numbers may be reserved before the object is written, and the file ID is a
 digest of the bytes, so the same objects give the same file.
 

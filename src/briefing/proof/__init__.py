@@ -1,2 +1,1 @@
-"""Checks before anything is written: every figure proved against its source, glyphs, placeholders, the
-one-page fit."""
+"""Checks before anything is written: figures against their sources, glyphs, placeholders, the fit."""

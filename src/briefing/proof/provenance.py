@@ -1,4 +1,6 @@
-"""Every figure printed proved against its source: quotes found in their seeds, tiles agreeing with their
+"""Every figure printed proved against its source: quotes, tiles, and the figures of the free text.
+
+Every figure printed proved against its source: quotes found in their seeds, tiles agreeing with their
 quotes, and every figure of the free text (title, lead, points, labels, scopes, as-of, caption) found in its
 source.
 

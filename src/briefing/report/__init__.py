@@ -1,2 +1,1 @@
-"""The combined report: every briefing's page reprinted after a cover, contents, a comparison of the
-provinces' figures and charts, then the sources and the 报尾."""
+"""The combined report: cover, contents, comparison and charts, every briefing's page, sources, 报尾."""

@@ -1,2 +1,1 @@
-"""Reading the inputs: YAML with the position of every value, the brief's model and schema, input files read
-safely, photos, and the figures that Chinese text states."""
+"""Reading the inputs: YAML with positions, the brief's model and schema, files, photos, figures in text."""

@@ -1,4 +1,6 @@
-"""A tile's figure as the page prints it: always in Arabic digits, in its quote's own form when the quote
+"""A tile's figure as the page prints it, always in Arabic digits: 37亿多元, 近300个, 20所, 90%.
+
+A tile's figure as the page prints it: always in Arabic digits, in its quote's own form when the quote
 writes it in digits (37亿多元, 1.2万人), else from the tile's value, unit and qualifier (20所, 近300个, 90%)."""
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Reading an input file (brief, seed, photo, settings) safely: only a regular file, its size checked on
+"""Reading an input file safely: a regular file, its size bounded, UTF-8; every failure one clear error.
+
+Reading an input file (brief, seed, photo, settings) safely: only a regular file, its size checked on
 the opened file, text decoded as UTF-8 (naming the encoding it looks like otherwise); every failure one
 ``BriefError`` naming the file, what happened and what to do. ``Reads`` records the sha256 of the bytes
 read, so a build records what it proved a PDF from, not what the file holds later."""

@@ -1,4 +1,6 @@
-"""Photos through Pillow: a path that stays inside the brief's folder, JPEG or PNG only, bounded pixels,
+"""Photos through Pillow: checked, oriented, downsampled to 200 dpi, stored as JPEG within a budget.
+
+Photos through Pillow: a path that stays inside the brief's folder, JPEG or PNG only, bounded pixels,
 EXIF orientation applied, downsampled to 200 dpi at its printed size and stored as JPEG within a byte budget."""
 from __future__ import annotations
 
