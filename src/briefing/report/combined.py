@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 from ..page import fonts
 from ..page.colophon import colophon as colophon_flowables
 from ..page.layout import CHINESE_ORDINALS, GREY, INK, PageGeometry, masthead, styles_for, table_style
-from ..page.render import Body, Bookmark, add_page, draw_pages, metadata
+from ..page.render import Body, Bookmark, Mark, add_page, draw_pages, metadata
 from ..page.textblock import Run, TextBlock
 from ..pdf.document import PdfDocument
 from ..pdf.tagging import TableTags, tagged
@@ -37,13 +37,6 @@ OVERVIEW_NOTE = ("注：各数字按来源原文列出，下注统计时期；�
 
 # row heights of the overview and contents tables, measured once for every plan and drawing of a report
 Measured = dict[tuple[str, object], list[float]]
-
-
-@dataclass(frozen=True)
-class Part:
-    key: str
-    title: str
-    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -613,17 +606,18 @@ def _entry_title(page: Province) -> str:
     return page.title if page.title.startswith(page.name) else f"{page.name}：{page.title}"
 
 
-def contents_parts(provinces: list[Province], plan: Plan = Plan()) -> list[Part]:
+def contents_parts(provinces: list[Province], plan: Plan = Plan()) -> list[Mark]:
+    """The entries of the contents, as the bookmarks their pages carry (key, title, level)."""
     titles = plan.titles
-    parts: list[Part] = []
+    parts: list[Mark] = []
     for key in titles:  # in the report's order
-        parts.append(Part(key, titles[key]))
+        parts.append(Mark(key, titles[key]))
         if key == "provinces":
-            parts += [Part(p.stem, _entry_title(p), 1) for p in provinces]
+            parts += [Mark(p.stem, _entry_title(p), 1) for p in provinces]
     return parts
 
 
-def contents(flow: Flow, parts: list[Part], numbers: dict[str, int], mark: Bookmark, measured: Measured) -> None:
+def contents(flow: Flow, parts: list[Mark], numbers: dict[str, int], mark: Bookmark, measured: Measured) -> None:
     """Entries with page numbers, each a link; with no numbers yet, placeholders of the same width."""
     entry = _style("contents_entry", fonts.SERIF, 13, 20)
     sub = _style("contents_sub", fonts.SERIF, 12, 20, leftIndent=26)
