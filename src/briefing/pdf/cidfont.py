@@ -1,4 +1,4 @@
-"""The shipped faces written as CID-keyed fonts (Type0, Identity-H), one subset of each face per document.
+"""TrueType faces written as CID-keyed fonts (Type0, Identity-H), one subset of each face per document.
 
 A character is written as its CID: its place in the face's character map. That number is the same in
 every document, so the content stream of a drawn page means the same in any PDF that embeds the faces
