@@ -80,11 +80,19 @@ def test_forms(text, written, kind, value, unit, qualifier) -> None:
     ("截至2021年底", "2021年底", "date", 2021, None, None, "底"),
     ("2021年末", "2021年末", "date", 2021, None, None, "底"),
     ("截至6月底", "6月底", "date", None, 6, None, "底"),
+    ("作者:任俊锰 2019-09-07", "2019-09-07", "date", 2019, 9, 7, None),  # a dateline's date in digits
+    ("2019/9/7", "2019/9/7", "date", 2019, 9, 7, None),
+    ("发布时间：2019.09.07", "2019.09.07", "date", 2019, 9, 7, None),
 ])
 def test_dates(text, written, kind, year, month, day, part) -> None:
     [figure] = find_figures(text)
     assert (figure.text, figure.kind, figure.value, figure.month, figure.day, figure.part) == \
         (written, kind, year, month, day, part)
+
+
+@pytest.mark.parametrize("text", ["2019.09", "2019-13-01", "2019-09-32", "12019-09-07", "2019-09/07", "2019-09-07.5"])
+def test_not_dates_in_digits(text) -> None:
+    assert all(f.kind != "date" for f in find_figures(text))
 
 
 def test_periods_and_ranges() -> None:
@@ -108,7 +116,8 @@ def test_not_figures(text) -> None:
     ("1.2万人", "12000人"), ("12000人", "1.2万人"), ("9 批", "九批"), ("90 %", "百分之九十"), ("90%", "九成"),
     ("3000余人", "3000多人"), ("超3000人", "3000余人"), ("超900家", "900家以上"), ("2021年", "截至2021年底"),
     ("6000多万元", "六千多万元"), ("第9批", "第九批"), ("2019年9月", "2019年9月7日"), ("37亿多元", "37亿多元"),
-    ("3，000元", "3,000元"), ("３７个", "37个"), ("“十三五”", "十三五期间"),
+    ("3，000元", "3,000元"), ("３７个", "37个"), ("“十三五”", "十三五期间"), ("2019年9月7日", "2019-09-07"),
+    ("2019年9月", "2019/9/7"),
 ])
 def test_same_figure(written, source) -> None:
     [a], [b] = find_figures(written), find_figures(source)

@@ -130,6 +130,29 @@ def test_a_title_inventing_a_figure(project: Path) -> None:
     assert problem.startswith(f"{path}:{where(path, '50亿元')}: title: 50亿元 is not in any of the sources 000, 001")
 
 
+def test_a_source_title_with_a_figure_not_in_its_article(project: Path) -> None:
+    path = edit(project, "zhejiang", 'title: "第八批杭州援疆干部', 'title: "第九批杭州援疆干部')
+    [problem] = problems_of(path, project / "seeds")
+    assert problem == f"{path}:{where(path, '第九批')}: sources[1].title: 第九批 is not in source 004 (it has 第八批)"
+
+
+def test_a_source_date_is_proved_against_its_dateline(project: Path) -> None:
+    """Seed 003's dateline writes 2019-09-07 12:06; the sources list prints the brief's date as 2019年9月7日."""
+    path = project / "briefs" / "shanghai.yaml"
+    assert problems_of(path, project / "seeds") == []
+    edit(project, "shanghai", 'date: "2019-09-07"', 'date: "2019-09-08"')
+    [problem] = problems_of(path, project / "seeds")
+    at = where(path, "date: \"2019-09-08\"")  # the field: the date is printed in another form than written
+    assert problem == (f"{path}:{at}: sources[0].date: 2019年9月8日 is not in source 003 "
+                       "(it has 2019-09-07, read as 2019年9月7日)")
+
+
+def test_a_source_date_the_article_does_not_state_is_refused(project: Path) -> None:
+    path = edit(project, "anhui", '    publisher: "安徽商报"', '    publisher: "安徽商报"\n    date: "2021-06-30"')
+    [problem] = problems_of(path, project / "seeds")
+    assert ": sources[1].date: 2021年6月30日 is not in source 001" in problem
+
+
 def test_a_scope_inventing_a_figure(project: Path) -> None:
     """A scope is printed in the combined report (overview, charts), so its figures are proved like a label's,
     against the tile's source."""
@@ -257,9 +280,10 @@ def test_the_skeleton_fails_until_filled(project: Path) -> None:
 # --- the shipped briefs: every figure printed is proved -------------------------------------------------------
 
 def page_figures(text: str, title: str) -> list:
-    """The figures of a briefing page's text from its title to its source list, without the markers."""
+    """The figures of a briefing page's text from its title to the end of its source list (the 版记 after it
+    states the issue's date), without the markers."""
     body = "".join(text.replace("\r", "").split("\n"))
-    body = body[body.index(title):body.index("资料来源：")]
+    body = body[body.index(title):body.index("报：")]
     return find_figures(re.sub(r"\[\d+\]", "", body))
 
 

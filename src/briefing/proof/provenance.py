@@ -207,9 +207,9 @@ ANY = None  # a text whose figures may come from any of the brief's sources
 
 def printed_texts(data: Any) -> Iterator[tuple[tuple, str, str | None]]:
     """(path, text, source id or ANY) for every text of a brief that is printed, on its page or in the
-    combined report, and may state a figure. Names (province, regions) and the sources' own titles are not
-    claims and are not here; a tile's quote is found verbatim in its source, and its value and unit agree
-    with the quote."""
+    combined report, and may state a figure. Names (province, regions) are not claims and are not here; a
+    tile's quote is found verbatim in its source, and its value and unit agree with the quote. A source's
+    title, publisher and date, as its entry in the sources list prints them, are proved against that source."""
     for key in ("title", "period", "lead"):
         yield (key,), _get(data, key), ANY
     for i, metric in enumerate(_list(data, "metrics")):
@@ -222,6 +222,20 @@ def printed_texts(data: Any) -> Iterator[tuple[tuple, str, str | None]]:
         for j, point in enumerate(_list(section, "points")):
             yield ("sections", i, "points", j, "text"), _get(point, "text"), _get(point, "source")
     yield ("photo", "caption"), _get(_get(data, "photo"), "caption"), ANY
+    for i, source in enumerate(_list(data, "sources")):
+        for key in ("title", "publisher"):
+            yield ("sources", i, key), _get(source, key), _get(source, "id")
+        yield ("sources", i, "date"), _printed_date(_get(source, "date")), _get(source, "id")
+
+
+def _printed_date(value: Any) -> str | None:
+    """A source's date as its entry in the sources list prints it (2019年9月7日); None if it is not a date."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return None  # the model reports it
+    return f"{value.year}年{value.month}月{value.day}日" if isinstance(value, dt.date) else None
 
 
 def _position(doc: YamlDoc, path: tuple, text: str, figure: Figure) -> tuple[int | None, int | None]:

@@ -240,8 +240,17 @@ def _skip_space(text: str, i: int) -> int:
 
 # --- the forms ----------------------------------------------------------------------------------------------
 
+# a dateline's date in digits: 2019-09-07, 2019/9/7, 2019.09.07 (one separator throughout)
+_NUMERIC_DATE = re.compile(r"((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+
+
 def _date(text: str, i: int) -> Figure | None:
-    """2021年, 2019年9月, 2019年9月7日, 2021年底, 二〇二一年, 9月, 九月, 9月底; 2020—2021年's 2020."""
+    """2021年, 2019年9月, 2019年9月7日, 2021年底, 二〇二一年, 9月, 九月, 9月底; 2020—2021年's 2020; 2019-09-07."""
+    numeric = _NUMERIC_DATE.match(text, i)
+    if numeric and (i == 0 or not text[i - 1].isdigit()) and 1 <= int(numeric[3]) <= 12 \
+            and 1 <= int(numeric[4]) <= 31:
+        return Figure(numeric[0], i, numeric.end(), "date", Fraction(int(numeric[1])), "年", month=int(numeric[3]),
+                      day=int(numeric[4]))
     year = _year_digits(text, i)
     j = i
     value: int | None = None
