@@ -74,8 +74,10 @@ def _work(job: Job, share: list[Task], send) -> None:
         checked = check_one(job, task)
         send.send(replace(checked, photo=None))  # the photo is needed here only
         if not checked.problems:
-            to_write.append((task, checked))
-    for task, checked in to_write:
+            to_write.append((task, replace(checked, brief_json=b"")))  # the JSON is the build's, sent
+    to_write.reverse()
+    while to_write:  # each brief let go once written: a worker of 500 briefs held them all to its end
+        task, checked = to_write.pop()
         send.send(write_one(job, task, checked))
 
 
