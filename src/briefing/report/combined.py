@@ -837,7 +837,8 @@ class CombinedReport:
         measured: Measured = {}
         self.choice = choose_plan(provinces, settings, geometry, measured)
         self.plan = self.choice.plan
-        self.front = draw_front(provinces, settings, geometry, self.choice, measured)
+        self.front = draw_front(provinces, settings, geometry, self.choice, measured)  # let go by ``start``
+        self.front_pages = len(self.front)
         self.waiting: dict[int, Body] = {}
         self.next = 0
         self.pdf: PdfDocument | None = None
@@ -845,6 +846,7 @@ class CombinedReport:
     def start(self, out: BinaryIO) -> None:
         """Begin the PDF in ``out``: the front matter's pages."""
         provinces, front, settings, choice = self.provinces, self.front, self.settings, self.choice
+        self.front = []  # written below: not held while the provinces' pages come
         self.pdf = PdfDocument(out, self.geometry.size, len(front) + len(provinces) + choice.back_pages, metadata(
             settings, title=settings.title, subject=settings.issue_label,
             keywords=[settings.name, *dict.fromkeys(p.name for p in provinces)]))
@@ -867,7 +869,7 @@ class CombinedReport:
 
     def _write_waiting(self) -> None:
         while self.pdf is not None and self.next in self.waiting:
-            add_page(self.pdf, self.geometry, self.waiting.pop(self.next), len(self.front) + self.next + 1, "Sect")
+            add_page(self.pdf, self.geometry, self.waiting.pop(self.next), self.front_pages + self.next + 1, "Sect")
             self.next += 1
 
     def close(self) -> None:
@@ -875,7 +877,7 @@ class CombinedReport:
         province's page must have been added."""
         if self.pdf is None or self.next != len(self.provinces):
             raise ValueError(f"province pages added: {self.next} of {len(self.provinces)}")
-        first = len(self.front) + len(self.provinces) + 1
+        first = self.front_pages + len(self.provinces) + 1
         for page, body in enumerate(draw_back(self.provinces, self.settings, self.geometry, self.choice)):
             add_page(self.pdf, self.geometry, body, first + page)
         self.pdf.close()
