@@ -160,6 +160,19 @@ def test_a_combined_report_missing_a_page_is_refused(seed_pages) -> None:
         report.close()
 
 
+def test_a_combined_report_holds_only_the_pages_not_yet_written(seed_pages) -> None:
+    provinces, bodies, settings = seed_pages
+    report = CombinedReport(provinces, settings)
+    front_pages = len(report.front)
+    report.start(io.BytesIO())
+    assert report.front == [] and report.front_pages == front_pages > 0  # written, let go
+    report.add(2, bodies[2])
+    assert list(report.waiting) == [2]  # waits for pages 0 and 1
+    report.add(0, bodies[0])
+    report.add(1, bodies[1])
+    assert report.waiting == {} and report.next == 3
+
+
 def test_a_pdf_document_needs_every_page() -> None:
     pdf = PdfDocument(io.BytesIO(), (100, 100), 2, Metadata("t", "a", "s", [], date(2026, 1, 1)))
     with pytest.raises(ValueError, match="0 pages added of 2"):
