@@ -19,11 +19,15 @@ def edit(project: Path, stem: str, old: str, new: str) -> Path:
     return path
 
 
-def first_error(path: Path, project: Path) -> str:
+def load_problems(path: Path, project: Path) -> list:
     settings = check_settings(project / "briefs" / "report.yaml")
     with pytest.raises(BriefError) as caught:
         check_brief(path, project / "seeds", settings, PageGeometry())
-    return str(caught.value.problems[0])
+    return caught.value.problems
+
+
+def first_error(path: Path, project: Path) -> str:
+    return str(load_problems(path, project)[0])
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -138,6 +142,15 @@ def test_impossible_date(project: Path) -> None:
     message = first_error(path, project)
     assert message.startswith(f"{path}:{line_of(path, 'date: 2019-13-45')}:11: sources[0].date: cannot read")
     assert "month must be in 1..12" in message
+
+
+@pytest.mark.parametrize("written", ["20190907", '"2019年9月7日"', '"2019/09/07"', '"9月7日"'])
+def test_a_date_in_another_form_says_how_to_write_it(project: Path, written: str) -> None:
+    path = edit(project, "shanghai", 'date: "2019-09-07"', f"date: {written}")
+    line = line_of(path, f"date: {written}")
+    problems = [str(p) for p in load_problems(path, project)]
+    assert any(p.startswith(f"{path}:{line}:5: sources[0].date: expected a date written year-month-day "
+                            "(2019-09-07), got ") for p in problems), problems
 
 
 def test_a_text_where_a_list_belongs(project: Path) -> None:

@@ -289,6 +289,8 @@ def _message(item: dict) -> str:
     if kind == "string_type":
         found = type(item["input"]).__name__
         return f"expected text, got {found} {item['input']!r}; put it in quotes"
+    if kind.startswith(("date_", "datetime_")):
+        return f"expected a date written year-month-day (2019-09-07), got {item['input']!r}"
     return message
 
 
