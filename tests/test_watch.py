@@ -13,7 +13,10 @@ import pytest
 
 from briefing.build.watch import Project, _edited_briefs, build_round, changes
 from briefing.page.fonts import fonts_dir
-from conftest import page_texts, squeeze
+from conftest import ROOT, page_texts, squeeze
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from watch_latency import stamp  # noqa: E402 - a PDF's (inode, mtime), as the latency benchmark tells a new one
 
 WAIT = 60.0  # seconds: the most any step may take on a loaded machine
 
@@ -26,14 +29,6 @@ def wait_for(what: str, done: Callable[[], bool], process: subprocess.Popen, log
         if time.monotonic() > deadline:
             pytest.fail(f"no {what} within {WAIT:.0f} s:\n{log.read_text()}")
         time.sleep(0.05)
-
-
-def stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns
 
 
 def edit(path: Path, old: str, new: str) -> None:
